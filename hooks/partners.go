@@ -1,0 +1,33 @@
+package hooks
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+func bindPartnerHooks(app core.App) {
+	app.OnRecordValidate("partners").BindFunc(validatePartner)
+}
+
+// validatePartner normalises slug and country, fills the region from the
+// country, and checks that the channel manager is vendor staff.
+func validatePartner(e *core.RecordEvent) error {
+	r := e.Record
+	r.Set("slug", strings.ToLower(strings.TrimSpace(r.GetString("slug"))))
+	r.Set("country", strings.ToUpper(strings.TrimSpace(r.GetString("country"))))
+	if r.GetString("region") == "" {
+		r.Set("region", roles.RegionOf(r.GetString("country")))
+	}
+	if id := r.GetString("manager"); id != "" {
+		m, err := e.App.FindRecordById("users", id)
+		if err != nil || !roles.IsStaff(m.GetString("role")) {
+			return validation.Errors{"manager": validation.NewError(
+				"validation_manager_not_staff", "The channel manager must be vendor staff.")}
+		}
+	}
+	return e.Next()
+}

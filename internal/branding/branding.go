@@ -1,0 +1,50 @@
+// Package branding reads the portal's singleton settings record: name, logo,
+// primary colour and default locale.
+package branding
+
+import (
+	"regexp"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/i18n"
+)
+
+// Branding is what every page and e-mail shows of the portal's identity.
+type Branding struct {
+	Name          string
+	Colour        string // #rrggbb, safe to put in CSS
+	LogoURL       string // "" when there is no logo
+	DefaultLocale string
+	RecordID      string
+}
+
+var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// Defaults are used before the settings record exists or when it is broken.
+var Defaults = Branding{Name: "Ponte", Colour: "#0f6e6e", DefaultLocale: i18n.PTBR}
+
+// Load reads the settings record (settings has a public View rule, so reading
+// it directly shows nobody anything they could not see through the API).
+func Load(app core.App) Branding {
+	b := Defaults
+	recs, err := app.FindRecordsByFilter("settings", "", "", 1, 0)
+	if err != nil || len(recs) == 0 {
+		return b
+	}
+	r := recs[0]
+	b.RecordID = r.Id
+	if v := r.GetString("portal_name"); v != "" {
+		b.Name = v
+	}
+	if v := r.GetString("primary_colour"); hexColour.MatchString(v) {
+		b.Colour = v
+	}
+	if v := i18n.Normalize(r.GetString("default_locale")); v != "" {
+		b.DefaultLocale = v
+	}
+	if logo := r.GetString("logo"); logo != "" {
+		b.LogoURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + logo + "?thumb=0x48"
+	}
+	return b
+}

@@ -1,0 +1,56 @@
+// Command ponte runs the Ponte partner portal: PocketBase plus the portal at "/".
+package main
+
+import (
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+
+	"github.com/ponte-portal/ponte/internal/demo"
+	"github.com/ponte-portal/ponte/internal/wire"
+	_ "github.com/ponte-portal/ponte/pb_migrations"
+)
+
+func main() {
+	app := pocketbase.New()
+
+	// Automigrate writes dashboard edits as Go migrations, but only while
+	// developing under `go run`; a built binary never writes source files.
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		TemplateLang: migratecmd.TemplateLangGo,
+		Dir:          "pb_migrations",
+		Automigrate:  isGoRun(),
+	})
+
+	var loadDemo bool
+	app.RootCmd.PersistentFlags().BoolVar(&loadDemo, "demo", false,
+		"load the demo partner network into an empty database and print the demo logins")
+
+	if err := wire.Register(app); err != nil {
+		log.Fatal(err)
+	}
+
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if loadDemo {
+			if err := demo.LoadAndReport(e.App, os.Stdout); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// isGoRun reports whether the binary was built by `go run` into a temp dir.
+func isGoRun() bool {
+	return strings.HasPrefix(os.Args[0], os.TempDir()) ||
+		strings.Contains(filepath.ToSlash(os.Args[0]), "/go-build")
+}

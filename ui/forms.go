@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pocketbase/pocketbase/core"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+
+	"github.com/ponte-portal/ponte/internal/i18n"
+)
+
+// maxFormBytes bounds every portal form body (files go elsewhere).
+const maxFormBytes = 64 << 10
+
+// parseForm reads a urlencoded form with a size limit. Any malformed body is
+// a 400, never a 500.
+func parseForm(e *core.RequestEvent) error {
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxFormBytes)
+	if err := e.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return e.Error(http.StatusRequestEntityTooLarge, "", err)
+		}
+		return e.BadRequestError("", err)
+	}
+	return nil
+}
+
+// formValue returns a trimmed form field with invalid UTF-8 removed.
+func formValue(e *core.RequestEvent, name string) string {
+	v := strings.TrimSpace(e.Request.PostFormValue(name))
+	if !utf8.ValidString(v) {
+		v = strings.ToValidUTF8(v, "")
+	}
+	return v
+}
+
+// validationMessages turns the field errors of a failed Save (PocketBase's
+// validation.Errors) into translated messages beside the fields. The boolean
+// is false when err is not a validation error.
+func validationMessages(locale string, err error) (map[string]string, bool) {
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) {
+		return nil, false
+	}
+	out := map[string]string{}
+	for field, ferr := range verrs {
+		code := "invalid"
+		var ve validation.Error
+		if errors.As(ferr, &ve) {
+			code = ve.Code()
+		}
+		key := "validation." + strings.TrimPrefix(code, "validation_")
+		if !i18n.Has(i18n.EN, key) {
+			key = "validation.invalid"
+		}
+		out[field] = i18n.T(locale, key)
+	}
+	return out, true
+}
+
+// tr translates key into locale (i18n.T under a short name for handlers).
+func tr(locale, key string, args ...any) string { return i18n.T(locale, key, args...) }
+
+// t translates key into the request's locale.
+func (u *portal) t(e *core.RequestEvent, key string, args ...any) string {
+	return i18n.T(u.locale(e), key, args...)
+}

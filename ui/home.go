@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+// StatusCount is one tile of the staff home: partners in a status.
+type StatusCount struct {
+	Status string
+	Count  int
+}
+
+// homeData is the home page's data for either audience.
+type homeData struct {
+	// Partner users.
+	Partner    *PartnerView
+	Colleagues int
+	// Staff.
+	Statuses []StatusCount
+	Total    int
+	Partners []*PartnerView
+	HasMore  bool
+}
+
+// homePartnersShown is how many partners the staff home lists.
+const homePartnersShown = 8
+
+func (u *portal) home(e *core.RequestEvent) error {
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	d := &homeData{}
+	p := &Page{Title: u.t(e, "home.title"), Data: d}
+
+	if roles.IsStaff(roles.Of(c.User)) {
+		counts, err := access.CountVisibleGrouped(e.App, info, "partners", "status")
+		if err != nil {
+			return err
+		}
+		for _, s := range roles.PartnerStatuses {
+			d.Statuses = append(d.Statuses, StatusCount{s, counts[s]})
+			d.Total += counts[s]
+		}
+		page, err := access.ListVisible(e.App, info, "partners", access.ListOptions{
+			Sort: []string{"name"}, PerPage: homePartnersShown})
+		if err != nil {
+			return err
+		}
+		d.HasMore = page.HasMore
+		if d.Partners, err = u.partnersWithUsers(e, info, page.Items); err != nil {
+			return err
+		}
+		return u.render(e, http.StatusOK, "home_staff", p)
+	}
+
+	pid := c.User.GetString("partner")
+	rec, err := access.FindVisible(e.App, info, "partners", pid)
+	if err != nil {
+		return err
+	}
+	views, err := partnerViews(e.App, info, []*core.Record{rec})
+	if err != nil {
+		return err
+	}
+	d.Partner = views[0]
+	if d.Colleagues, err = access.CountVisible(e.App, info, "users", dbx.HashExp{"users.partner": pid}); err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "home_partner", p)
+}
+
+// partnersWithUsers maps partners and adds the number of users of each that
+// the viewer may see, in one grouped query.
+func (u *portal) partnersWithUsers(e *core.RequestEvent, info *core.RequestInfo, recs []*core.Record) ([]*PartnerView, error) {
+	views, err := partnerViews(e.App, info, recs)
+	if err != nil || len(recs) == 0 {
+		return views, err
+	}
+	ids := make([]any, len(recs))
+	for i, r := range recs {
+		ids[i] = r.Id
+	}
+	counts, err := access.CountVisibleGrouped(e.App, info, "users", "partner", dbx.In("users.partner", ids...))
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range views {
+		v.Users = counts[v.ID]
+	}
+	return views, nil
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+// partnerShowData is the data of a partner's page and of "my organisation".
+type partnerShowData struct {
+	Partner *PartnerView
+	Tier    *TierView
+	Members []*UserView
+	// Manage is true for a partner admin on their own organisation page.
+	Manage bool
+	Roles  []string
+}
+
+func (u *portal) partnerShow(e *core.RequestEvent) error {
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	rec, err := access.FindVisibleBy(e.App, info, "partners", "slug", e.Request.PathValue("slug"))
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	} else if err != nil {
+		return err
+	}
+	if rec.Id == c.User.GetString("partner") {
+		return e.Redirect(http.StatusSeeOther, "/organisation")
+	}
+	d, err := u.partnerShowData(e, info, rec)
+	if err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "partner_show", &Page{Title: d.Partner.Name, Data: d})
+}
+
+func (u *portal) organisationShow(e *core.RequestEvent) error {
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	rec, err := access.FindVisible(e.App, info, "partners", c.User.GetString("partner"))
+	if err != nil {
+		return err
+	}
+	d, err := u.partnerShowData(e, info, rec)
+	if err != nil {
+		return err
+	}
+	d.Manage = roles.Of(c.User) == roles.PartnerAdmin
+	d.Roles = []string{roles.PartnerAdmin, roles.PartnerUser}
+	return u.render(e, http.StatusOK, "partner_show", &Page{Title: u.t(e, "organisation.title"), Data: d})
+}
+
+func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, rec *core.Record) (*partnerShowData, error) {
+	views, err := partnerViews(e.App, info, []*core.Record{rec})
+	if err != nil {
+		return nil, err
+	}
+	d := &partnerShowData{Partner: views[0], Tier: views[0].Tier}
+	members, err := access.ListVisible(e.App, info, "users", access.ListOptions{
+		Where: []dbx.Expression{dbx.HashExp{"users.partner": rec.Id}}, Sort: []string{"name"}, PerPage: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members.Items {
+		d.Members = append(d.Members, userView(m))
+	}
+	d.Partner.Users = len(d.Members)
+	return d, nil
+}
+
+// memberUpdate lets a partner admin change a colleague's role or activation.
+// The users Update rule decides; a partner user or a colleague of another
+// partner is refused by the rule, not by this handler.
+func (u *portal) memberUpdate(e *core.RequestEvent) error {
+	if err := parseForm(e); err != nil {
+		return err
+	}
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	target, err := access.FindVisible(e.App, info, "users", e.Request.PathValue("id"))
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	} else if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	flash := "flash.member_saved"
+	switch formValue(e, "action") {
+	case "role":
+		role := formValue(e, "role")
+		if !slices.Contains([]string{roles.PartnerAdmin, roles.PartnerUser}, role) {
+			return e.BadRequestError("", nil)
+		}
+		body["role"] = role
+	case "deactivate":
+		body["deactivated"] = true
+		flash = "flash.member_deactivated"
+	case "reactivate":
+		body["deactivated"] = false
+		flash = "flash.member_reactivated"
+	default:
+		return e.BadRequestError("", nil)
+	}
+	if err := access.Update(e.App, access.Info(c.User, http.MethodPatch, body), target); err != nil {
+		if errors.Is(err, access.ErrForbidden) {
+			return e.ForbiddenError("", err)
+		}
+		if _, ok := validationMessages(u.locale(e), err); ok {
+			return e.BadRequestError("", err)
+		}
+		return err
+	}
+	u.setFlash(e, flash)
+	return e.Redirect(http.StatusSeeOther, "/organisation")
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/i18n"
+)
+
+// profileData is the profile page's own data.
+type profileData struct {
+	Partner *PartnerView
+}
+
+func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
+	c := getCtx(e)
+	p := &Page{Title: u.t(e, "profile.title"), Errors: map[string]string{}, Values: map[string]string{
+		"name": c.User.GetString("name"), "job_title": c.User.GetString("job_title"),
+		"locale": c.User.GetString("locale"),
+	}}
+	d := &profileData{}
+	if pid := c.User.GetString("partner"); pid != "" {
+		info := access.Info(c.User, http.MethodGet, nil)
+		if rec, err := access.FindVisible(e.App, info, "partners", pid); err == nil {
+			views, err := partnerViews(e.App, info, []*core.Record{rec})
+			if err != nil {
+				return nil, err
+			}
+			d.Partner = views[0]
+		}
+	}
+	p.Data = d
+	return p, nil
+}
+
+func (u *portal) profileShow(e *core.RequestEvent) error {
+	p, err := u.profilePage(e)
+	if err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "profile", p)
+}
+
+// updateSelf saves fields of the signed-in user's own record through the
+// users Update rule, exactly as a PATCH to the REST API would be judged.
+func (u *portal) updateSelf(e *core.RequestEvent, body map[string]any) error {
+	c := getCtx(e)
+	rec, err := e.App.FindRecordById("users", c.User.Id)
+	if err != nil {
+		return err
+	}
+	if err := access.Update(e.App, access.Info(c.User, http.MethodPatch, body), rec); err != nil {
+		if errors.Is(err, access.ErrForbidden) {
+			return e.ForbiddenError("", err)
+		}
+		return err
+	}
+	c.User = rec
+	return nil
+}
+
+func (u *portal) profileUpdate(e *core.RequestEvent) error {
+	if err := parseForm(e); err != nil {
+		return err
+	}
+	loc := u.locale(e)
+	name, job, locale := formValue(e, "name"), formValue(e, "job_title"), formValue(e, "locale")
+	p, err := u.profilePage(e)
+	if err != nil {
+		return err
+	}
+	p.Values = map[string]string{"name": name, "job_title": job, "locale": locale}
+	if name == "" {
+		p.Errors["name"] = tr(loc, "validation.required")
+	}
+	if locale != "" && i18n.Normalize(locale) != locale {
+		p.Errors["locale"] = tr(loc, "validation.invalid")
+	}
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "profile", p)
+	}
+	if err := u.updateSelf(e, map[string]any{"name": name, "job_title": job, "locale": locale}); err != nil {
+		if errs, ok := validationMessages(loc, err); ok {
+			p.Errors = errs
+			return u.render(e, http.StatusBadRequest, "profile", p)
+		}
+		return err
+	}
+	if err := activity.Record(e.App, getCtx(e).User, activity.KindProfileUpdated, getCtx(e).User); err != nil {
+		e.App.Logger().Warn("recording profile update", "error", err)
+	}
+	getCtx(e).Locale = "" // the user may have changed language
+	u.setFlash(e, "flash.profile_saved")
+	return e.Redirect(http.StatusSeeOther, "/profile")
+}
+
+// profilePassword changes the user's own password after checking the current
+// one. Every other session and REST token of the user ends; this one goes on.
+func (u *portal) profilePassword(e *core.RequestEvent) error {
+	if err := parseForm(e); err != nil {
+		return err
+	}
+	loc := u.locale(e)
+	p, err := u.profilePage(e)
+	if err != nil {
+		return err
+	}
+	user, err := e.App.FindRecordById("users", getCtx(e).User.Id)
+	if err != nil {
+		return err
+	}
+	if !user.ValidatePassword(e.Request.PostFormValue("current_password")) {
+		p.Errors["current_password"] = tr(loc, "validation.password_wrong")
+		return u.render(e, http.StatusBadRequest, "profile", p)
+	}
+	if checkNewPassword(loc, e.Request.PostFormValue("password"), e.Request.PostFormValue("password_confirm"), p.Errors) {
+		return u.render(e, http.StatusBadRequest, "profile", p)
+	}
+	if err := u.updateSelf(e, map[string]any{"password": e.Request.PostFormValue("password")}); err != nil {
+		if errs, ok := validationMessages(loc, err); ok {
+			p.Errors = errs
+			return u.render(e, http.StatusBadRequest, "profile", p)
+		}
+		return err
+	}
+	if err := u.keepSession(e, getCtx(e).User); err != nil {
+		return err
+	}
+	u.setFlash(e, "flash.password_changed")
+	return e.Redirect(http.StatusSeeOther, "/profile")
+}

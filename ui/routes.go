@@ -1,0 +1,101 @@
+// Package ui is Ponte's server-rendered portal: one route table, one handler
+// per file, templates and static files embedded in the binary.
+package ui
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/ponte-portal/ponte/internal/roles"
+	"github.com/ponte-portal/ponte/internal/session"
+)
+
+// portal holds what handlers share: the parsed templates and static files.
+type portal struct {
+	eng    *engine
+	assets *assets
+}
+
+// guardPriority places the portal's error and header guard after PocketBase's
+// panic recovery and auth-token loading but before its rate limiter, so a 429
+// from the limiter is rendered as a portal page.
+const guardPriority = -1005
+
+// Register parses the templates and binds the portal routes on serve. It does
+// nothing else in OnServe, because the test harness fires OnServe too.
+func Register(app core.App) error {
+	a, err := loadAssets()
+	if err != nil {
+		return err
+	}
+	eng, err := newEngine(a)
+	if err != nil {
+		return err
+	}
+	u := &portal{eng: eng, assets: a}
+
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "ponte.portal",
+		Func: func(e *core.ServeEvent) error {
+			u.routes(e)
+			return e.Next()
+		},
+	})
+	// Expired sessions are purged hourly.
+	app.Cron().MustAdd("ponte.sessions.purge", "17 * * * *", func() {
+		if err := session.PurgeExpired(app); err != nil {
+			app.Logger().Error("purging sessions", "error", err)
+		}
+	})
+	return nil
+}
+
+// routes is the one route table of the portal.
+func (u *portal) routes(e *core.ServeEvent) {
+	e.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "ponte.guard", Func: u.guard, Priority: guardPriority})
+
+	e.Router.GET("/static/{sum}/{path...}", u.assets.serve)
+
+	g := e.Router.Group("")
+	g.BindFunc(u.loadSession, u.checkCSRF)
+
+	// Guests.
+	g.GET("/login", u.loginShow)
+	g.POST("/login", u.loginSubmit)
+	g.GET("/forgot", u.forgotShow)
+	g.POST("/forgot", u.forgotSubmit)
+	g.GET("/reset/{token}", u.resetShow)
+	g.POST("/reset/{token}", u.resetSubmit)
+	g.POST("/locale", u.localeSwitch)
+	g.GET("/favicon.ico", u.favicon)
+
+	// Signed-in users.
+	in := g.Group("")
+	in.BindFunc(u.requireUser)
+	in.GET("/{$}", u.home)
+	in.POST("/logout", u.logout)
+	in.GET("/profile", u.profileShow)
+	in.POST("/profile", u.profileUpdate)
+	in.POST("/profile/password", u.profilePassword)
+	in.GET("/partners/{slug}", u.partnerShow)
+
+	staff := in.Group("")
+	staff.BindFunc(requireRole(roles.Admin, roles.Manager))
+	staff.GET("/partners", u.partnerList)
+
+	partner := in.Group("")
+	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))
+	partner.GET("/organisation", u.organisationShow)
+	partner.POST("/organisation/members/{id}", u.memberUpdate)
+
+	// Anything else under the portal is a styled 404.
+	g.Any("/{path...}", func(e *core.RequestEvent) error { return e.NotFoundError("", nil) })
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// now is the clock handlers use, in UTC.
+func now() time.Time { return time.Now().UTC() }

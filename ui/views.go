@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/branding"
+	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+// UserView is what templates may know of a user: never the token key, hashes
+// or hidden fields, and the e-mail only where the viewer may see it.
+type UserView struct {
+	ID, Name, Email, Role, JobTitle, Locale, PartnerID, AvatarURL string
+	Deactivated                                                  bool
+	IsStaff, IsAdmin, IsPartnerAdmin                             bool
+}
+
+func userView(r *core.Record) *UserView {
+	if r == nil {
+		return nil
+	}
+	v := &UserView{
+		ID: r.Id, Name: r.GetString("name"), Email: r.Email(), Role: r.GetString("role"),
+		JobTitle: r.GetString("job_title"), Locale: r.GetString("locale"), PartnerID: r.GetString("partner"),
+		Deactivated: r.GetBool("deactivated"),
+	}
+	if v.Name == "" {
+		v.Name = v.Email
+	}
+	if a := r.GetString("avatar"); a != "" {
+		v.AvatarURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + a + "?thumb=64x64"
+	}
+	v.IsStaff = roles.IsStaff(v.Role)
+	v.IsAdmin = v.Role == roles.Admin
+	v.IsPartnerAdmin = v.Role == roles.PartnerAdmin
+	return v
+}
+
+// TierView is a tier as pages show it.
+type TierView struct {
+	ID, Name, Colour, Benefits string
+	Rank                       int
+}
+
+// PartnerView is a partner as pages show it, with its tier and manager
+// resolved through the viewer's own access.
+type PartnerView struct {
+	ID, Name, Slug, Status, Country, Region, Website, LogoURL string
+	Tier                                                      *TierView
+	Manager                                                   *UserView
+	Joined                                                    time.Time
+	Users                                                     int
+}
+
+func tierView(r *core.Record) *TierView {
+	if r == nil {
+		return nil
+	}
+	return &TierView{ID: r.Id, Name: r.GetString("name"), Colour: r.GetString("colour"),
+		Benefits: r.GetString("benefits"), Rank: r.GetInt("rank")}
+}
+
+func partnerView(r *core.Record) *PartnerView {
+	v := &PartnerView{
+		ID: r.Id, Name: r.GetString("name"), Slug: r.GetString("slug"), Status: r.GetString("status"),
+		Country: r.GetString("country"), Region: r.GetString("region"), Website: r.GetString("website"),
+		Joined: r.GetDateTime("joined").Time(),
+	}
+	if l := r.GetString("logo"); l != "" {
+		v.LogoURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + l + "?thumb=96x96"
+	}
+	return v
+}
+
+// partnerViews maps partners and resolves tiers and managers in two queries,
+// each through the viewer's List rule (a manager the viewer may not see stays
+// nil rather than leaking).
+func partnerViews(app core.App, info *core.RequestInfo, recs []*core.Record) ([]*PartnerView, error) {
+	out := make([]*PartnerView, len(recs))
+	tierIDs, managerIDs := []any{}, []any{}
+	for i, r := range recs {
+		out[i] = partnerView(r)
+		if t := r.GetString("tier"); t != "" {
+			tierIDs = append(tierIDs, t)
+		}
+		if m := r.GetString("manager"); m != "" {
+			managerIDs = append(managerIDs, m)
+		}
+	}
+	tiers, err := visibleByID(app, info, "tiers", tierIDs)
+	if err != nil {
+		return nil, err
+	}
+	managers, err := visibleByID(app, info, "users", managerIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range recs {
+		out[i].Tier = tierView(tiers[r.GetString("tier")])
+		out[i].Manager = userView(managers[r.GetString("manager")])
+	}
+	return out, nil
+}
+
+// visibleByID loads the records with the given ids that the viewer may list.
+func visibleByID(app core.App, info *core.RequestInfo, collection string, ids []any) (map[string]*core.Record, error) {
+	m := map[string]*core.Record{}
+	if len(ids) == 0 {
+		return m, nil
+	}
+	page, err := access.ListVisible(app, info, collection, access.ListOptions{
+		Where: []dbx.Expression{dbx.In(collection+".id", ids...)}, PerPage: 200,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range page.Items {
+		m[r.Id] = r
+	}
+	return m, nil
+}
+
+// fillPage completes the fields every page needs from the request context.
+func (u *portal) fillPage(e *core.RequestEvent, p *Page) {
+	c := getCtx(e)
+	if c.Brand.Name == "" {
+		c.Brand = branding.Load(e.App)
+	}
+	p.Locale = u.locale(e)
+	p.Brand = c.Brand
+	p.CSRF = c.CSRF
+	p.Nonce = c.Nonce
+	p.Path = e.Request.URL.Path
+	p.User = userView(c.User)
+	if p.Flash == "" {
+		p.Flash = u.takeFlash(e)
+	}
+	for _, l := range i18n.Locales {
+		p.Locales = append(p.Locales, LocaleOption{Code: l, Label: i18n.T(l, "locale.name"), Current: l == p.Locale})
+	}
+	p.Nav = navFor(p)
+	if c.User != nil && p.TierStyles == nil {
+		tiers, err := access.ListVisible(e.App, access.Info(c.User, http.MethodGet, nil), "tiers",
+			access.ListOptions{Sort: []string{"rank"}, PerPage: 50})
+		if err == nil {
+			for _, t := range tiers.Items {
+				p.TierStyles = append(p.TierStyles, tierView(t))
+			}
+		}
+	}
+}
+
+// navFor lists only what the viewer's role may use.
+func navFor(p *Page) []NavItem {
+	if p.User == nil {
+		return nil
+	}
+	items := []NavItem{{Href: "/", Label: p.T("nav.home"), Icon: "home"}}
+	switch {
+	case p.User.IsStaff:
+		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
+	case p.User.PartnerID != "":
+		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation"})
+	}
+	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile"})
+	for i := range items {
+		items[i].Active = items[i].Href == p.Path ||
+			(items[i].Href != "/" && len(p.Path) > len(items[i].Href) && p.Path[:len(items[i].Href)+1] == items[i].Href+"/")
+	}
+	return items
+}
