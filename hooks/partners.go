@@ -3,8 +3,8 @@ package hooks
 import (
 	"strings"
 
-	"github.com/pocketbase/pocketbase/core"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/roles"
 )

@@ -2,8 +2,8 @@ package hooks
 
 import (
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/roles"

@@ -86,4 +86,3 @@ func (u *portal) logout(e *core.RequestEvent) error {
 func (u *portal) favicon(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusMovedPermanently, u.assets.URL("icons/favicon.svg"))
 }
-

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"bytes"
-	"regexp"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -94,25 +94,25 @@ type NavItem struct {
 // Page is what every template receives: the request's locale, user, branding,
 // tokens, navigation, and the page's own Data.
 type Page struct {
-	Locale   string
-	Title    string
-	User     *UserView
-	Brand    branding.Branding
-	CSRF     string
-	Nonce    string
-	Nav      []NavItem
-	Flash    string
-	Path     string
-	Locales  []LocaleOption
-	Data     any
-	Errors   map[string]string // field → translated message
-	FormErr  string            // message for the whole form
-	Values   map[string]string // what the user typed, re-shown on error
-	Status   int
+	Locale  string
+	Title   string
+	User    *UserView
+	Brand   branding.Branding
+	CSRF    string
+	Nonce   string
+	Nav     []NavItem
+	Flash   string
+	Path    string
+	Locales []LocaleOption
+	Data    any
+	Errors  map[string]string // field → translated message
+	FormErr string            // message for the whole form
+	Values  map[string]string // what the user typed, re-shown on error
+	Status  int
 	// TierStyles gives each tier's colour to CSS (inline style attributes are
 	// forbidden by the CSP, so colours travel in the nonce'd style block).
 	TierStyles []*TierView
-	BodyPage string // CSS hook: the page's name
+	BodyPage   string // CSS hook: the page's name
 }
 
 // LocaleOption is one choice in the language switcher.

@@ -17,8 +17,8 @@ import (
 // or hidden fields, and the e-mail only where the viewer may see it.
 type UserView struct {
 	ID, Name, Email, Role, JobTitle, Locale, PartnerID, AvatarURL string
-	Deactivated                                                  bool
-	IsStaff, IsAdmin, IsPartnerAdmin                             bool
+	Deactivated                                                   bool
+	IsStaff, IsAdmin, IsPartnerAdmin                              bool
 }
 
 func userView(r *core.Record) *UserView {
