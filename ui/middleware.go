@@ -58,7 +58,7 @@ func isPortalPath(p string) bool {
 func randomNonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	return base64.StdEncoding.EncodeToString(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // guard wraps every portal request (router-level, before PocketBase's rate
