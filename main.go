@@ -17,7 +17,9 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
+	// Dev mode (every SQL statement logged to the terminal) stays off under
+	// `go run` so the demo logins are readable; pass --dev to turn it on.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 
 	// Automigrate writes dashboard edits as Go migrations, but only while
 	// developing under `go run`; a built binary never writes source files.
