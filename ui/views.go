@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/branding"
 	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/markdown"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
@@ -44,8 +46,9 @@ func userView(r *core.Record) *UserView {
 
 // TierView is a tier as pages show it.
 type TierView struct {
-	ID, Name, Colour, Benefits string
-	Rank                       int
+	ID, Name, Colour string
+	Benefits         template.HTML // rendered, sanitised Markdown
+	Rank             int
 }
 
 // PartnerView is a partner as pages show it, with its tier and manager
@@ -63,7 +66,7 @@ func tierView(r *core.Record) *TierView {
 		return nil
 	}
 	return &TierView{ID: r.Id, Name: r.GetString("name"), Colour: r.GetString("colour"),
-		Benefits: r.GetString("benefits"), Rank: r.GetInt("rank")}
+		Benefits: markdown.Render(r.GetString("benefits")), Rank: r.GetInt("rank")}
 }
 
 func partnerView(r *core.Record) *PartnerView {
