@@ -15,9 +15,13 @@ import (
 // maxFormBytes bounds every portal form body (files go elsewhere).
 const maxFormBytes = 64 << 10
 
-// parseForm reads a urlencoded form with a size limit. Any malformed body is
-// a 400, never a 500.
+// parseForm reads a urlencoded form with a size limit, once (the CSRF check
+// reads it first; handlers calling it again get the parsed form). Any
+// malformed body is a 400, an oversized one a 413, never a 500.
 func parseForm(e *core.RequestEvent) error {
+	if e.Request.PostForm != nil {
+		return nil
+	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxFormBytes)
 	if err := e.Request.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError

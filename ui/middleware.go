@@ -172,6 +172,11 @@ func (u *portal) checkCSRF(e *core.RequestEvent) error {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return e.Next()
 	}
+	// The form is read here, under the portal's size limit, before anything
+	// else can read the body with a larger one.
+	if err := parseForm(e); err != nil {
+		return err
+	}
 	c := getCtx(e)
 	got := e.Request.Header.Get(csrfHeader)
 	if got == "" {
