@@ -19,6 +19,8 @@ type partnerShowData struct {
 	Members []*UserView
 	// Manage is true for a partner admin on their own organisation page.
 	Manage bool
+	// EditURL is set when the viewer may edit the company profile.
+	EditURL string
 	Roles  []string
 }
 
@@ -72,6 +74,16 @@ func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, r
 		d.Members = append(d.Members, userView(m))
 	}
 	d.Partner.Users = len(d.Members)
+	user := getCtx(e).User
+	if len(editableFields[roles.Of(user)]) > 0 {
+		ok, err := access.CanUpdate(e.App, access.Info(user, http.MethodPatch, nil), rec)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			d.EditURL = "/partners/" + rec.GetString("slug") + "/edit"
+		}
+	}
 	return d, nil
 }
 

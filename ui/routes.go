@@ -81,6 +81,8 @@ func (u *portal) routes(e *core.ServeEvent) {
 	in.POST("/profile", u.profileUpdate)
 	in.POST("/profile/password", u.profilePassword)
 	in.GET("/partners/{slug}", u.partnerShow)
+	in.GET("/partners/{slug}/edit", u.partnerEditShow)
+	in.POST("/partners/{slug}/edit", u.partnerEditSubmit)
 
 	staff := in.Group("")
 	staff.BindFunc(requireRole(roles.Admin, roles.Manager))

@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+// editableFields lists the partner fields each role's form offers. The
+// partners Update rule is still the judge: it refuses a body that names a
+// field the role may not change.
+var editableFields = map[string][]string{
+	roles.Admin:        {"name", "status", "tier", "country", "region", "website", "manager", "joined"},
+	roles.Manager:      {"name", "status", "country", "region", "website", "joined"},
+	roles.PartnerAdmin: {"name", "country", "website"},
+}
+
+// formCountries are offered in the country select (the catalogue names them).
+var formCountries = []string{"BR", "PT", "US", "MX", "AR", "CL", "CO", "ES", "CA", "AO"}
+
+// partnerEditData is the edit form's data.
+type partnerEditData struct {
+	Partner   *PartnerView
+	Fields    map[string]bool
+	Statuses  []string
+	Regions   []string
+	Countries []string
+	Tiers     []Option
+	Managers  []Option
+	Cancel    string
+}
+
+// editablePartner loads the partner by slug and checks the Update rule for
+// an empty change, i.e. whether the user may edit it at all.
+func (u *portal) editablePartner(e *core.RequestEvent) (*core.Record, error) {
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	rec, err := access.FindVisibleBy(e.App, info, "partners", "slug", e.Request.PathValue("slug"))
+	if errors.Is(err, access.ErrNotFound) {
+		return nil, e.NotFoundError("", err)
+	} else if err != nil {
+		return nil, err
+	}
+	ok, err := access.CanUpdate(e.App, access.Info(c.User, http.MethodPatch, nil), rec)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(editableFields[roles.Of(c.User)]) == 0 {
+		return nil, e.ForbiddenError("", errors.New("partner not editable by this user"))
+	}
+	return rec, nil
+}
+
+func (u *portal) partnerEditPage(e *core.RequestEvent, rec *core.Record) (*Page, error) {
+	c := getCtx(e)
+	info := access.Info(c.User, http.MethodGet, nil)
+	views, err := partnerViews(e.App, info, []*core.Record{rec})
+	if err != nil {
+		return nil, err
+	}
+	d := &partnerEditData{Partner: views[0], Fields: map[string]bool{}, Statuses: roles.PartnerStatuses,
+		Regions: roles.Regions, Countries: formCountries, Cancel: "/partners/" + rec.GetString("slug")}
+	if rec.Id == c.User.GetString("partner") {
+		d.Cancel = "/organisation"
+	}
+	if !slices.Contains(d.Countries, rec.GetString("country")) {
+		d.Countries = append([]string{rec.GetString("country")}, d.Countries...)
+	}
+	for _, f := range editableFields[roles.Of(c.User)] {
+		d.Fields[f] = true
+	}
+	if d.Fields["tier"] {
+		tiers, err := access.ListVisible(e.App, info, "tiers", access.ListOptions{Sort: []string{"-rank", "name"}, PerPage: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tiers.Items {
+			d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
+		}
+	}
+	if d.Fields["manager"] {
+		staff, err := access.ListVisible(e.App, info, "users", access.ListOptions{
+			Where: []dbx.Expression{dbx.HashExp{"users.role": roles.Manager}}, Sort: []string{"name"}, PerPage: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range staff.Items {
+			d.Managers = append(d.Managers, Option{Value: m.Id, Label: m.GetString("name")})
+		}
+	}
+	joined := ""
+	if t := rec.GetDateTime("joined").Time(); !t.IsZero() {
+		joined = t.Format(time.DateOnly)
+	}
+	p := &Page{Title: u.t(e, "partner.edit_title", rec.GetString("name")), Data: d, Errors: map[string]string{},
+		Values: map[string]string{
+			"name": rec.GetString("name"), "status": rec.GetString("status"), "tier": rec.GetString("tier"),
+			"country": rec.GetString("country"), "region": rec.GetString("region"), "website": rec.GetString("website"),
+			"manager": rec.GetString("manager"), "joined": joined,
+		}}
+	return p, nil
+}
+
+func (u *portal) partnerEditShow(e *core.RequestEvent) error {
+	rec, err := u.editablePartner(e)
+	if err != nil {
+		return err
+	}
+	p, err := u.partnerEditPage(e, rec)
+	if err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "partner_edit", p)
+}
+
+func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
+	rec, err := u.editablePartner(e)
+	if err != nil {
+		return err
+	}
+	p, err := u.partnerEditPage(e, rec)
+	if err != nil {
+		return err
+	}
+	d := p.Data.(*partnerEditData)
+	loc := u.locale(e)
+	body := map[string]any{}
+	for f := range d.Fields {
+		v := formValue(e, f)
+		p.Values[f] = v
+		body[f] = v
+	}
+	// Checks in the user's language before the record's own validation.
+	if v := p.Values["name"]; v == "" {
+		p.Errors["name"] = tr(loc, "validation.required")
+	}
+	if d.Fields["status"] && !slices.Contains(roles.PartnerStatuses, p.Values["status"]) {
+		p.Errors["status"] = tr(loc, "validation.invalid_value")
+	}
+	if d.Fields["region"] && p.Values["region"] != "" && !slices.Contains(roles.Regions, p.Values["region"]) {
+		p.Errors["region"] = tr(loc, "validation.invalid_value")
+	}
+	if d.Fields["tier"] && p.Values["tier"] != "" && !slices.ContainsFunc(d.Tiers, func(o Option) bool { return o.Value == p.Values["tier"] }) {
+		p.Errors["tier"] = tr(loc, "validation.invalid_value")
+	}
+	if d.Fields["manager"] && p.Values["manager"] != "" && !recordID.MatchString(p.Values["manager"]) {
+		p.Errors["manager"] = tr(loc, "validation.invalid_value")
+	}
+	if v := p.Values["country"]; !countryCode.MatchString(v) {
+		p.Errors["country"] = tr(loc, "validation.invalid_value")
+	}
+	if v := p.Values["website"]; v != "" {
+		if w, err := url.Parse(v); err != nil || (w.Scheme != "https" && w.Scheme != "http") || w.Host == "" {
+			p.Errors["website"] = tr(loc, "validation.invalid_url")
+		}
+	}
+	if d.Fields["joined"] {
+		if v := p.Values["joined"]; v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				p.Errors["joined"] = tr(loc, "validation.invalid_date")
+			} else {
+				body["joined"] = t.UTC()
+			}
+		}
+	}
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "partner_edit", p)
+	}
+
+	c := getCtx(e)
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("partners", rec.Id)
+		if err != nil {
+			return err
+		}
+		if err := access.Update(tx, access.Info(c.User, http.MethodPatch, body), fresh); err != nil {
+			return err
+		}
+		rec = fresh
+		return activity.Record(tx, c.User, activity.KindPartnerUpdated, fresh)
+	})
+	if errors.Is(err, access.ErrForbidden) {
+		return e.ForbiddenError("", err)
+	}
+	if err != nil {
+		if errs, ok := validationMessages(loc, err); ok {
+			p.Errors = errs
+			return u.render(e, http.StatusBadRequest, "partner_edit", p)
+		}
+		return err
+	}
+	u.setFlash(e, "flash.partner_saved")
+	if rec.Id == c.User.GetString("partner") {
+		return e.Redirect(http.StatusSeeOther, "/organisation")
+	}
+	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
+}
