@@ -165,7 +165,17 @@ func newHarness(t *testing.T) *harness {
 	allocCtx, allocCancel := chromedp.NewExecAllocator(ctx, opts...)
 	t.Cleanup(allocCancel)
 	browser, browserCancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(browserCancel) // runs first: waits for the browser to exit
+	t.Cleanup(func() {
+		// Close Chromium gracefully, so that it stops its helper processes
+		// and removes its /tmp/org.chromium.* socket directory before the
+		// temporary directories go; killing it would leave both behind.
+		cctx, ccancel := context.WithTimeout(browser, 10*time.Second)
+		defer ccancel()
+		if err := chromedp.Cancel(cctx); err != nil && ctx.Err() == nil {
+			t.Logf("closing chromium: %v", err)
+		}
+		browserCancel() // waits for the browser to exit
+	})
 	if err := chromedp.Do(browser); err != nil {
 		t.Fatalf("starting %s: %v\nbrowser output:\n%s", exe, err, out.String())
 	}

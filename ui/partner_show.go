@@ -21,7 +21,7 @@ type partnerShowData struct {
 	Manage bool
 	// EditURL is set when the viewer may edit the company profile.
 	EditURL string
-	Roles  []string
+	Roles   []string
 }
 
 func (u *portal) partnerShow(e *core.RequestEvent) error {

@@ -19,6 +19,7 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -564,6 +565,10 @@ func TestRulesAPIPartners(t *testing.T) {
 	for _, c := range fieldCases {
 		s = append(s, updateS(ref, c.a, "partners", acme, "acme partner", c.body, c.allowed, http.StatusNotFound))
 	}
+	// The validate hook: the channel manager must be vendor staff.
+	s = append(s, updateS(ref, admin, "partners", acme, "acme partner",
+		map[string]any{"manager": testapp.AcmeUserID}, false, http.StatusBadRequest))
+
 	// Modifier keys are the same field to the rule.
 	s = append(s,
 		updateS(ref, ana, "partners", acme, "acme partner", map[string]any{"manager-": testapp.ManagerAnaID}, false, http.StatusNotFound),
@@ -717,6 +722,32 @@ func TestRulesAPIUsers(t *testing.T) {
 	for _, c := range cases {
 		s = append(s, updateS(ref, c.a, "users", c.target, label[c.target], c.body, c.allowed, http.StatusNotFound))
 	}
+
+	// A partner_admin deactivates and reactivates colleagues (the portal's
+	// "my organisation" page does this through the same rule); nobody else
+	// but the admin does.
+	s = append(s,
+		updateS(ref, acmeAdmin, "users", diego, label[diego], map[string]any{"deactivated": true}, true, 0),
+		updateS(ref, acmeAdmin, "users", testapp.GlobexUserID, label[testapp.GlobexUserID], map[string]any{"deactivated": true}, false, http.StatusNotFound),
+		updateS(ref, acmeUser, "users", carla, label[carla], map[string]any{"deactivated": true}, false, http.StatusNotFound),
+		updateS(ref, ana, "users", diego, label[diego], map[string]any{"deactivated": true}, false, http.StatusNotFound),
+	)
+	reactivate := updateS(ref, acmeAdmin, "users", diego, "deactivated "+label[diego], map[string]any{"deactivated": false}, true, 0)
+	reactivate.BeforeTestFunc = as(acmeAdmin, deactivate(testapp.AcmeUserEmail))
+	s = append(s, reactivate)
+
+	// Hooks keep role and partner consistent whatever the rule allows.
+	s = append(s,
+		updateS(ref, admin, "users", diego, label[diego], map[string]any{"role": "manager"}, false, http.StatusBadRequest),
+		updateS(ref, admin, "users", testapp.ManagerAnaID, label[testapp.ManagerAnaID], map[string]any{"role": "partner_user"}, false, http.StatusBadRequest),
+		updateS(ref, admin, "users", diego, label[diego], map[string]any{"role": "manager", "partner": ""}, true, 0),
+		// A manager who still manages a partner cannot become a partner
+		// user: partners.manager must stay vendor staff, and otherwise
+		// Globex's users would see a user of Acme as their "channel
+		// manager" (users view rule: id = @request.auth.partner.manager).
+		updateS(ref, admin, "users", testapp.ManagerBrunoID, label[testapp.ManagerBrunoID],
+			map[string]any{"role": "partner_user", "partner": testapp.PartnerAcme}, false, http.StatusBadRequest),
+	)
 
 	// Body tricks: modifier keys and arrays resolve to the same field.
 	tricks := []struct {
@@ -982,10 +1013,10 @@ func TestSecurityDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	avatar := func(name, file string, content []byte, status int, expected, notExpected []string) tests.ApiScenario {
+	upload := func(name string, a actor, coll, id, field, file string, content []byte, status int, expected, notExpected []string) tests.ApiScenario {
 		body := &bytes.Buffer{}
 		mp := multipart.NewWriter(body)
-		w, err := mp.CreateFormFile("avatar", file)
+		w, err := mp.CreateFormFile(field, file)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -998,15 +1029,25 @@ func TestSecurityDefaults(t *testing.T) {
 		return tests.ApiScenario{
 			Name:               name,
 			Method:             http.MethodPatch,
-			URL:                recordsURL("users") + "/" + testapp.AdminID,
+			URL:                recordsURL(coll) + "/" + id,
 			Body:               body,
 			Headers:            map[string]string{"Content-Type": mp.FormDataContentType()},
 			TestAppFactory:     testapp.Factory,
-			BeforeTestFunc:     as(admin),
+			BeforeTestFunc:     as(a),
 			ExpectedStatus:     status,
 			ExpectedContent:    expected,
 			NotExpectedContent: notExpected,
 		}
+	}
+	avatar := func(name, file string, content []byte, status int, expected, notExpected []string) tests.ApiScenario {
+		return upload(name, admin, "users", testapp.AdminID, "avatar", file, content, status, expected, notExpected)
+	}
+	settingsRecs, err := app.FindAllRecords("settings")
+	if err != nil || len(settingsRecs) != 1 {
+		t.Fatalf("settings: %v", err)
+	}
+	badMime := func(field string) []string {
+		return []string{statusFrag(400), `"` + field + `":{"code":"validation_invalid_mime_type"`}
 	}
 
 	s := []tests.ApiScenario{
@@ -1016,6 +1057,15 @@ func TestSecurityDefaults(t *testing.T) {
 			[]string{statusFrag(400), `"avatar":{"code":"validation_invalid_mime_type"`}, []string{idFrag(testapp.AdminID)}),
 		avatar("admin uploads a PNG avatar → 200 (control)", "avatar.png", pngBuf.Bytes(), http.StatusOK,
 			[]string{idFrag(testapp.AdminID), `"avatar":"avatar_`}, []string{`"avatar":""`}),
+		// The logos are raster-only too.
+		upload("admin uploads an SVG logo to acme partner → 400", admin, "partners", testapp.PartnerAcme, "logo",
+			"logo.svg", svg, http.StatusBadRequest, badMime("logo"), []string{idFrag(testapp.PartnerAcme)}),
+		upload("partner_admin acme uploads an SVG logo to acme partner → 400", acmeAdmin, "partners", testapp.PartnerAcme, "logo",
+			"logo.svg", svg, http.StatusBadRequest, badMime("logo"), []string{idFrag(testapp.PartnerAcme)}),
+		upload("partner_admin acme uploads a PNG logo to acme partner → 200 (control)", acmeAdmin, "partners", testapp.PartnerAcme, "logo",
+			"logo.png", pngBuf.Bytes(), http.StatusOK, []string{idFrag(testapp.PartnerAcme), `"logo":"logo_`}, nil),
+		upload("admin uploads an SVG logo to the settings → 400", admin, "settings", settingsRecs[0].Id, "logo",
+			"logo.svg", svg, http.StatusBadRequest, badMime("logo"), []string{idFrag(settingsRecs[0].Id)}),
 		// Guests see no partner, user or activity, even records whose relation
 		// fields are empty (an empty @request.auth.* equals an empty field).
 		listS(guest, "partners", allPartners, nil, []string{`"name":`}, seedOrphanPartner),
@@ -1221,4 +1271,34 @@ func TestTokenFromSeparateClone(t *testing.T) {
 		ExpectedContent: []string{idFrag(testapp.AcmeUserID)},
 	}
 	s.Test(t)
+}
+
+// TestDemotedManagerDoesNotLeak: when a channel manager becomes a partner
+// user, either the change is refused (partners.manager must stay vendor
+// staff) or the users of the partners they managed must stop seeing them. Today
+// neither holds: the save succeeds and Globex's partner_user sees Bruno, now a
+// partner_user of Acme, through `id = @request.auth.partner.manager`.
+func TestDemotedManagerDoesNotLeak(t *testing.T) {
+	app := testapp.New(t)
+	bruno, err := app.FindRecordById("users", testapp.ManagerBrunoID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bruno.Set("role", "partner_user")
+	bruno.Set("partner", testapp.PartnerAcme)
+	if err := app.Save(bruno); err != nil {
+		return // refused: partners.manager stays staff, nothing can leak
+	}
+	t.Errorf("demoting manager bruno (still manager of globex) into acme was accepted")
+
+	h := testapp.Serve(t, app)
+	for _, a := range []actor{globexUser, globexAdmin} {
+		req := httptest.NewRequest(http.MethodGet, recordsURL("users")+"/"+testapp.ManagerBrunoID, nil)
+		req.Header.Set("Authorization", testapp.Token(t, app, a.email))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("%s views bruno, now a partner_user of acme → %d, want 404: %s", a.name, rec.Code, rec.Body.String())
+		}
+	}
 }
