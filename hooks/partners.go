@@ -3,6 +3,7 @@ package hooks
 import (
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -11,6 +12,23 @@ import (
 
 func bindPartnerHooks(app core.App) {
 	app.OnRecordValidate("partners").BindFunc(validatePartner)
+	app.OnRecordDelete("partners").BindFunc(refuseDeletingPartnerWithUsers)
+}
+
+// ErrPartnerHasUsers refuses deleting a partner that still has users: they
+// would be left as partner users without a partner.
+var ErrPartnerHasUsers = validation.Errors{"id": validation.NewError(
+	"validation_partner_has_users", "Move or delete this partner's users first.")}
+
+func refuseDeletingPartnerWithUsers(e *core.RecordEvent) error {
+	n, err := e.App.CountRecords("users", dbx.HashExp{"partner": e.Record.Id})
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return ErrPartnerHasUsers
+	}
+	return e.Next()
 }
 
 // validatePartner normalises slug and country, fills the region from the

@@ -21,6 +21,19 @@ func bindUserHooks(app core.App) {
 func validateUserMembership(e *core.RecordEvent) error {
 	role := e.Record.GetString("role")
 	partner := e.Record.GetString("partner")
+	// A channel manager who still manages partners cannot become a partner
+	// user: the partners would point at someone outside the vendor, and their
+	// users' "see my channel manager" rule would reach across partners.
+	if roles.IsPartnerRole(role) && !e.Record.IsNew() && !roles.IsPartnerRole(e.Record.Original().GetString("role")) {
+		n, err := e.App.CountRecords("partners", dbx.HashExp{"manager": e.Record.Id})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return validation.Errors{"role": validation.NewError(
+				"validation_manager_has_partners", "Reassign this manager's partners first.")}
+		}
+	}
 	switch {
 	case roles.IsPartnerRole(role) && partner == "":
 		return validation.Errors{"partner": validation.NewError(

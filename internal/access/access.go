@@ -136,8 +136,10 @@ func ListVisible(app core.App, info *core.RequestInfo, collection string, opts L
 		if strings.HasPrefix(s, "-") {
 			dir, s = "DESC", s[1:]
 		}
-		if c.Fields.GetByName(s) == nil {
-			return nil, fmt.Errorf("access: unknown sort field %q", s)
+		if f := c.Fields.GetByName(s); f == nil || f.GetHidden() {
+			// Hidden fields (password hashes, token keys) never order a list:
+			// the order alone would leak them a bit at a time.
+			return nil, fmt.Errorf("access: unknown or hidden sort field %q", s)
 		}
 		q.AndOrderBy(c.Name + "." + inflector.Columnify(s) + " " + dir)
 	}

@@ -112,6 +112,29 @@ func seedOrphanPartner(t testing.TB, app *tests.TestApp) {
 
 // seedActivity adds one event for the Acme partner_user, one for the Acme
 // partner_admin, one for the Globex partner_user and one system event.
+// emptyPartnerID names a partner without users, managed by Ana.
+const emptyPartnerID = "partnerempty001"
+
+// seedEmptyPartner adds a partner without users: the only kind that may be
+// deleted.
+func seedEmptyPartner(t testing.TB, app *tests.TestApp) {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId("partners")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Id = emptyPartnerID
+	r.Set("name", "Empty Ltda")
+	r.Set("slug", "empty")
+	r.Set("status", "applicant")
+	r.Set("country", "BR")
+	r.Set("manager", testapp.ManagerAnaID)
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func seedActivity(t testing.TB, app *tests.TestApp) {
 	t.Helper()
 	c, err := app.FindCollectionByNameOrId("activity")
@@ -526,12 +549,22 @@ func TestRulesAPIPartners(t *testing.T) {
 				map[string]any{"name": "Renamed Ltda"}, slices.Contains(editors[id], a), http.StatusNotFound))
 		}
 
-		// Delete: admin only.
-		for _, id := range []string{testapp.PartnerAcme, testapp.PartnerGlobex} {
-			s = append(s, deleteS(a, "partners", id, label[id], a == admin, http.StatusNotFound,
-				unchanged(ref, "partners", id)))
-		}
+		// Delete: admin only, of a partner without users (see below).
+		s = append(s, deleteS(a, "partners", emptyPartnerID, "an empty partner managed by ana", a == admin,
+			http.StatusNotFound, countWith("partners", "id", emptyPartnerID, 1), seedEmptyPartner))
 	}
+	// A partner that still has users cannot be deleted, even by the admin: its
+	// users would be left as partner users without a partner.
+	s = append(s, tests.ApiScenario{
+		Name:            "admin deletes acme partner that still has users → 400",
+		Method:          http.MethodDelete,
+		URL:             recordsURL("partners") + "/" + testapp.PartnerAcme,
+		TestAppFactory:  testapp.Factory,
+		BeforeTestFunc:  as(admin),
+		ExpectedStatus:  http.StatusBadRequest,
+		ExpectedContent: []string{"validation_partner_has_users"},
+		AfterTestFunc:   afterAll(unchanged(ref, "partners", testapp.PartnerAcme)),
+	})
 
 	acme := testapp.PartnerAcme
 	fieldCases := []struct {
