@@ -499,8 +499,10 @@ func eval[T any](tb *tab, expr string) T {
 func (tb *tab) viewport(w, h int64) {
 	tb.t.Helper()
 	tb.do(fmt.Sprintf("resizing to %d×%d", w, h), chromedp.EmulateViewport(w, h, tb.emulation(w)...))
+	// Media queries see the emulated width even when a mobile page is zoomed
+	// out to fit content that overflows (innerWidth is then larger).
 	if u := eval[string](tb, `location.href`); strings.HasPrefix(u, "http") {
-		tb.poll(fmt.Sprintf("a %d px wide page", w), fmt.Sprintf(`window.innerWidth === %d`, w))
+		tb.poll(fmt.Sprintf("a %d px wide page", w), fmt.Sprintf(`matchMedia('(width: %dpx)').matches`, w))
 	}
 }
 
