@@ -258,3 +258,34 @@ func TestStaticAssetsAreServedWithChecksums(t *testing.T) {
 	}
 	expectStatus(t, b.get("/static/abc/nothing.css"), http.StatusNotFound, "unknown asset")
 }
+
+func TestThemeStylesheet(t *testing.T) {
+	app, srv := newServer(t)
+	s, _ := app.FindFirstRecordByFilter("settings", "")
+	s.Set("primary_colour", "#aa3300")
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	g := newBrowser(t, srv)
+	login := g.get("/login")
+	i := strings.Index(login.Body, `href="/theme.css?v=`)
+	if i < 0 {
+		t.Fatal("page does not link the theme stylesheet")
+	}
+	href := login.Body[i+6 : i+6+strings.Index(login.Body[i+6:], `"`)]
+	css := g.get(href)
+	expectStatus(t, css, http.StatusOK, "theme")
+	expectContains(t, css, "guest theme", "--brand:#aa3300")
+	expectNotContains(t, css, "guest theme", "tier-")
+	if !strings.Contains(css.Header.Get("Cache-Control"), "immutable") || css.Header.Get("Content-Type") != "text/css; charset=utf-8" {
+		t.Errorf("theme headers: %v", css.Header)
+	}
+	b := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	css = b.get("/theme.css")
+	expectContains(t, css, "user theme", ".tier-"+testapp.TierGold+"{--tier:#b8860b}")
+	if strings.Contains(css.Header.Get("Cache-Control"), "immutable") {
+		t.Error("unversioned theme URL cached forever")
+	}
+	// No inline style element is left for htmx to trip over.
+	expectNotContains(t, b.get("/"), "home", "<style")
+}

@@ -73,7 +73,7 @@ func (u *portal) guard(e *core.RequestEvent) (err error) {
 	c.Nonce = randomNonce()
 	h := e.Response.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+c.Nonce+"'; "+
-		"style-src 'self' 'nonce-"+c.Nonce+"'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "+
+		"style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "+
 		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("X-Frame-Options", "DENY")

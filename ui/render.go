@@ -46,13 +46,6 @@ func newEngine(a *assets) (*engine, error) {
 			return m, nil
 		},
 		"initials": initials,
-		// cssColour lets a validated #rrggbb colour into the nonce'd style block.
-		"cssColour": func(c string) template.CSS {
-			if hexColour.MatchString(c) {
-				return template.CSS(c)
-			}
-			return template.CSS("#0f6e6e")
-		},
 	}
 	files, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
@@ -109,10 +102,9 @@ type Page struct {
 	FormErr string            // message for the whole form
 	Values  map[string]string // what the user typed, re-shown on error
 	Status  int
-	// TierStyles gives each tier's colour to CSS (inline style attributes are
-	// forbidden by the CSP, so colours travel in the nonce'd style block).
-	TierStyles []*TierView
-	BodyPage   string // CSS hook: the page's name
+	// ThemeURL links the stylesheet with the brand and tier colours.
+	ThemeURL string
+	BodyPage string // CSS hook: the page's name
 }
 
 // LocaleOption is one choice in the language switcher.

@@ -71,6 +71,7 @@ func (u *portal) routes(e *core.ServeEvent) {
 	g.POST("/reset/{token}", u.resetSubmit)
 	g.POST("/locale", u.localeSwitch)
 	g.GET("/favicon.ico", u.favicon)
+	g.GET("/theme.css", u.themeServe)
 
 	// Signed-in users.
 	in := g.Group("")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"html/template"
-	"net/http"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -148,15 +147,7 @@ func (u *portal) fillPage(e *core.RequestEvent, p *Page) {
 		p.Locales = append(p.Locales, LocaleOption{Code: l, Label: i18n.T(l, "locale.name"), Current: l == p.Locale})
 	}
 	p.Nav = navFor(p)
-	if c.User != nil && p.TierStyles == nil {
-		tiers, err := access.ListVisible(e.App, access.Info(c.User, http.MethodGet, nil), "tiers",
-			access.ListOptions{Sort: []string{"rank"}, PerPage: 50})
-		if err == nil {
-			for _, t := range tiers.Items {
-				p.TierStyles = append(p.TierStyles, tierView(t))
-			}
-		}
-	}
+	p.ThemeURL = themeURL(u.themeCSS(e))
 }
 
 // navFor lists only what the viewer's role may use.
