@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"github.com/pocketbase/pocketbase/core"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -125,8 +127,12 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	exe := requireChromium(t)
+	return startHarness(t, exe, testapp.New(t))
+}
 
-	app := testapp.New(t)
+// startHarness serves app (already seeded) and starts Chromium.
+func startHarness(t *testing.T, exe string, app core.App) *harness {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listening on 127.0.0.1: %v", err)
