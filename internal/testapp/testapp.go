@@ -62,8 +62,9 @@ func buildTemplate(seed bool) (string, error) {
 // and portal registered. It is cleaned up when the test ends.
 func New(t testing.TB) *tests.TestApp {
 	t.Helper()
-	templateOnce.Do(func() { templateDir, templateErr = buildTemplate(true) })
-	return fromTemplate(t, templateDir, templateErr)
+	app := Factory(t)
+	t.Cleanup(app.Cleanup)
+	return app
 }
 
 // NewEmpty returns a migrated test app with no users, partners or tiers (the
@@ -71,21 +72,7 @@ func New(t testing.TB) *tests.TestApp {
 func NewEmpty(t testing.TB) *tests.TestApp {
 	t.Helper()
 	emptyOnce.Do(func() { emptyDir, emptyErr = buildTemplate(false) })
-	return fromTemplate(t, emptyDir, emptyErr)
-}
-
-func fromTemplate(t testing.TB, dir string, buildErr error) *tests.TestApp {
-	t.Helper()
-	if buildErr != nil {
-		t.Fatalf("testapp: building template: %v", buildErr)
-	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "ponte_test_env"})
-	if err != nil {
-		t.Fatalf("testapp: %v", err)
-	}
-	if err := wire.Register(app); err != nil {
-		t.Fatalf("testapp: register: %v", err)
-	}
+	app := fromTemplate(t, emptyDir, emptyErr)
 	t.Cleanup(app.Cleanup)
 	return app
 }
@@ -95,10 +82,17 @@ func fromTemplate(t testing.TB, dir string, buildErr error) *tests.TestApp {
 func Factory(t testing.TB) *tests.TestApp {
 	t.Helper()
 	templateOnce.Do(func() { templateDir, templateErr = buildTemplate(true) })
-	if templateErr != nil {
-		t.Fatalf("testapp: building template: %v", templateErr)
+	return fromTemplate(t, templateDir, templateErr)
+}
+
+// fromTemplate clones a template data dir into a registered test app; the
+// caller owns its clean-up.
+func fromTemplate(t testing.TB, dir string, buildErr error) *tests.TestApp {
+	t.Helper()
+	if buildErr != nil {
+		t.Fatalf("testapp: building template: %v", buildErr)
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: templateDir, EncryptionEnv: "ponte_test_env"})
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "ponte_test_env"})
 	if err != nil {
 		t.Fatalf("testapp: %v", err)
 	}
