@@ -109,7 +109,7 @@ func (u *portal) localeSwitch(e *core.RequestEvent) error {
 	if loc == "" {
 		return e.BadRequestError("", nil)
 	}
-	e.SetCookie(&http.Cookie{Name: localeCookie, Value: loc, Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+	e.SetCookie(&http.Cookie{Name: localeCookie, Value: loc, Path: "/", HttpOnly: true, Secure: isHTTPS(e),
 		SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 	c := getCtx(e)
 	if c.User != nil && c.User.GetString("locale") != loc {

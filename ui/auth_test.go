@@ -289,3 +289,51 @@ func TestThemeStylesheet(t *testing.T) {
 	// No inline style element is left for htmx to trip over.
 	expectNotContains(t, b.get("/"), "home", "<style")
 }
+
+// TestHTTPSBehindTrustedProxy: with trusted proxy headers configured and
+// X-Forwarded-Proto https, the session cookie gets the __Host- prefix and
+// Secure flag, and HSTS is sent; without the trust, the header is ignored.
+func TestHTTPSBehindTrustedProxy(t *testing.T) {
+	app, srv := newServer(t)
+	signIn := func() *http.Response {
+		g := newBrowser(t, srv)
+		g.get("/login")
+		form := url.Values{"email": {testapp.AcmeUserEmail}, "password": {testapp.Password}, "_csrf": {g.csrf}}
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		for _, c := range g.jar {
+			req.AddCookie(c)
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	res := signIn()
+	if res.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("HSTS sent for an untrusted X-Forwarded-Proto")
+	}
+	for _, c := range res.Cookies() {
+		if strings.HasPrefix(c.Name, "__Host-") {
+			t.Error("__Host- cookie for an untrusted X-Forwarded-Proto")
+		}
+	}
+
+	app.Settings().TrustedProxy.Headers = []string{"X-Forwarded-For"}
+	res = signIn()
+	if res.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS behind a trusted HTTPS proxy")
+	}
+	var found bool
+	for _, c := range res.Cookies() {
+		if c.Name == "__Host-ponte_session" {
+			found = c.Secure && c.HttpOnly && c.Path == "/" && c.Domain == ""
+		}
+	}
+	if !found {
+		t.Errorf("no Secure __Host-ponte_session cookie: %v", res.Cookies())
+	}
+}

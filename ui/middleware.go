@@ -49,6 +49,17 @@ func getCtx(e *core.RequestEvent) *reqCtx {
 	return c
 }
 
+// isHTTPS reports whether the browser reached the portal over HTTPS: directly,
+// or through a reverse proxy the operator declared trusted (Settings →
+// Trusted proxy headers in the dashboard) that says so in X-Forwarded-Proto.
+func isHTTPS(e *core.RequestEvent) bool {
+	if e.IsTLS() {
+		return true
+	}
+	return len(e.App.Settings().TrustedProxy.Headers) > 0 &&
+		strings.EqualFold(e.Request.Header.Get("X-Forwarded-Proto"), "https")
+}
+
 // isPortalPath reports whether a path belongs to the portal rather than to
 // PocketBase's API or dashboard.
 func isPortalPath(p string) bool {
@@ -80,7 +91,7 @@ func (u *portal) guard(e *core.RequestEvent) (err error) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	if e.IsTLS() {
+	if isHTTPS(e) {
 		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 	}
 
@@ -132,7 +143,7 @@ func (u *portal) loadSession(e *core.RequestEvent) error {
 		} else {
 			c.CSRF = session.RandomToken()
 			e.SetCookie(&http.Cookie{Name: guestCSRFCookie, Value: c.CSRF, Path: "/", HttpOnly: true,
-				Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode})
+				Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode})
 		}
 	}
 	c.Locale = u.locale(e)
@@ -215,7 +226,7 @@ func requireRole(allowed ...string) func(e *core.RequestEvent) error {
 }
 
 func (u *portal) sessionCookieName(e *core.RequestEvent) string {
-	if e.IsTLS() {
+	if isHTTPS(e) {
 		return sessionCookieTLS
 	}
 	return sessionCookie
@@ -224,19 +235,19 @@ func (u *portal) sessionCookieName(e *core.RequestEvent) string {
 func (u *portal) setSessionCookie(e *core.RequestEvent, token string) {
 	e.SetCookie(&http.Cookie{
 		Name: u.sessionCookieName(e), Value: token, Path: "/", HttpOnly: true,
-		Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode, MaxAge: int(session.AbsoluteTimeout.Seconds()),
+		Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: int(session.AbsoluteTimeout.Seconds()),
 	})
 }
 
 func (u *portal) clearCookie(e *core.RequestEvent, name string) {
-	e.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+	e.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", HttpOnly: true, Secure: isHTTPS(e),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // setFlash stores a catalogue key shown once on the next page.
 func (u *portal) setFlash(e *core.RequestEvent, key string) {
 	e.SetCookie(&http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true,
-		Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode, MaxAge: 60})
+		Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
 
 // takeFlash returns the pending flash key (only known keys) and clears it.
