@@ -37,6 +37,10 @@ func validatePartner(e *core.RecordEvent) error {
 	r := e.Record
 	r.Set("slug", strings.ToLower(strings.TrimSpace(r.GetString("slug"))))
 	r.Set("country", strings.ToUpper(strings.TrimSpace(r.GetString("country"))))
+	if s := r.GetString("slug"); s == "new" || s == "edit" {
+		return validation.Errors{"slug": validation.NewError(
+			"validation_invalid_slug", "This address is reserved by the portal.")}
+	}
 	if r.GetString("region") == "" {
 		r.Set("region", roles.RegionOf(r.GetString("country")))
 	}

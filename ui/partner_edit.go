@@ -4,8 +4,13 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -37,6 +42,7 @@ type partnerEditData struct {
 	Tiers     []Option
 	Managers  []Option
 	Cancel    string
+	New       bool
 }
 
 // editablePartner loads the partner by slug and checks the Update rule for
@@ -68,9 +74,13 @@ func (u *portal) partnerEditPage(e *core.RequestEvent, rec *core.Record) (*Page,
 		return nil, err
 	}
 	d := &partnerEditData{Partner: views[0], Fields: map[string]bool{}, Statuses: roles.PartnerStatuses,
-		Regions: roles.Regions, Countries: formCountries, Cancel: "/partners/" + rec.GetString("slug")}
+		Regions: roles.Regions, Countries: formCountries, Cancel: "/partners/" + rec.GetString("slug"), New: rec.IsNew()}
 	if rec.Id == c.User.GetString("partner") {
 		d.Cancel = "/organisation"
+	}
+	if d.New {
+		d.Cancel = "/partners"
+		d.Fields["slug"] = true
 	}
 	if !slices.Contains(d.Countries, rec.GetString("country")) {
 		d.Countries = append([]string{rec.GetString("country")}, d.Countries...)
@@ -101,9 +111,13 @@ func (u *portal) partnerEditPage(e *core.RequestEvent, rec *core.Record) (*Page,
 	if t := rec.GetDateTime("joined").Time(); !t.IsZero() {
 		joined = t.Format(time.DateOnly)
 	}
-	p := &Page{Title: u.t(e, "partner.edit_title", rec.GetString("name")), Data: d, Errors: map[string]string{},
+	title := u.t(e, "partner.edit_title", rec.GetString("name"))
+	if d.New {
+		title = u.t(e, "partner.new")
+	}
+	p := &Page{Title: title, Data: d, Errors: map[string]string{},
 		Values: map[string]string{
-			"name": rec.GetString("name"), "status": rec.GetString("status"), "tier": rec.GetString("tier"),
+			"slug": rec.GetString("slug"), "name": rec.GetString("name"), "status": rec.GetString("status"), "tier": rec.GetString("tier"),
 			"country": rec.GetString("country"), "region": rec.GetString("region"), "website": rec.GetString("website"),
 			"manager": rec.GetString("manager"), "joined": joined,
 		}}
@@ -122,16 +136,9 @@ func (u *portal) partnerEditShow(e *core.RequestEvent) error {
 	return u.render(e, http.StatusOK, "partner_edit", p)
 }
 
-func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
-	rec, err := u.editablePartner(e)
-	if err != nil {
-		return err
-	}
-	p, err := u.partnerEditPage(e, rec)
-	if err != nil {
-		return err
-	}
-	d := p.Data.(*partnerEditData)
+// readPartnerForm copies the form's fields into p.Values and validates them in
+// the user's language; it returns the body for the rule check and Save.
+func (u *portal) readPartnerForm(e *core.RequestEvent, p *Page, d *partnerEditData) map[string]any {
 	loc := u.locale(e)
 	body := map[string]any{}
 	for f := range d.Fields {
@@ -139,9 +146,17 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 		p.Values[f] = v
 		body[f] = v
 	}
-	// Checks in the user's language before the record's own validation.
 	if v := p.Values["name"]; v == "" {
 		p.Errors["name"] = tr(loc, "validation.required")
+	}
+	if d.Fields["slug"] {
+		if p.Values["slug"] == "" {
+			p.Values["slug"] = slugify(p.Values["name"])
+			body["slug"] = p.Values["slug"]
+		}
+		if !slugPattern.MatchString(p.Values["slug"]) || len(p.Values["slug"]) > 80 || reservedSlugs[p.Values["slug"]] {
+			p.Errors["slug"] = tr(loc, "validation.invalid_slug")
+		}
 	}
 	if d.Fields["status"] && !slices.Contains(roles.PartnerStatuses, p.Values["status"]) {
 		p.Errors["status"] = tr(loc, "validation.invalid_value")
@@ -173,6 +188,19 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 			}
 		}
 	}
+	return body
+}
+
+func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
+	rec, err := u.editablePartner(e)
+	if err != nil {
+		return err
+	}
+	p, err := u.partnerEditPage(e, rec)
+	if err != nil {
+		return err
+	}
+	body := u.readPartnerForm(e, p, p.Data.(*partnerEditData))
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "partner_edit", p)
 	}
@@ -189,19 +217,122 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 		rec = fresh
 		return activity.Record(tx, c.User, activity.KindPartnerUpdated, fresh)
 	})
-	if errors.Is(err, access.ErrForbidden) {
-		return e.ForbiddenError("", err)
-	}
-	if err != nil {
-		if errs, ok := validationMessages(loc, err); ok {
-			p.Errors = errs
-			return u.render(e, http.StatusBadRequest, "partner_edit", p)
-		}
+	if err := u.partnerSaveError(e, p, err); err != nil {
 		return err
+	}
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "partner_edit", p)
 	}
 	u.setFlash(e, "flash.partner_saved")
 	if rec.Id == c.User.GetString("partner") {
 		return e.Redirect(http.StatusSeeOther, "/organisation")
 	}
 	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
+}
+
+// partnerSaveError turns a failed save into a 403 (rule refused) or field
+// errors on p (validation); other errors are returned as they are.
+func (u *portal) partnerSaveError(e *core.RequestEvent, p *Page, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, access.ErrForbidden) {
+		return e.ForbiddenError("", err)
+	}
+	if errs, ok := validationMessages(u.locale(e), err); ok {
+		p.Errors = errs
+		return nil
+	}
+	return err
+}
+
+// newPartner returns an unsaved partner with the form's defaults.
+func newPartner(e *core.RequestEvent) (*core.Record, error) {
+	c, err := e.App.FindCachedCollectionByNameOrId("partners")
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(c)
+	r.Set("status", "onboarding")
+	r.Set("country", "BR")
+	r.Set("joined", time.Now().UTC())
+	return r, nil
+}
+
+// partnerNewShow shows the empty partner form to those the Create rule allows.
+func (u *portal) partnerNewShow(e *core.RequestEvent) error {
+	rec, err := newPartner(e)
+	if err != nil {
+		return err
+	}
+	p, err := u.partnerEditPage(e, rec)
+	if err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "partner_edit", p)
+}
+
+// partnerNewSubmit creates a partner after the partners Create rule has
+// judged the new record, and records the event in the same transaction.
+func (u *portal) partnerNewSubmit(e *core.RequestEvent) error {
+	rec, err := newPartner(e)
+	if err != nil {
+		return err
+	}
+	p, err := u.partnerEditPage(e, rec)
+	if err != nil {
+		return err
+	}
+	body := u.readPartnerForm(e, p, p.Data.(*partnerEditData))
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "partner_edit", p)
+	}
+	c := getCtx(e)
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		for k, v := range body {
+			rec.Set(k, v)
+		}
+		ok, err := access.CanCreate(tx, access.Info(c.User, http.MethodPost, body), rec)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return access.ErrForbidden
+		}
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		return activity.Record(tx, c.User, activity.KindPartnerCreated, rec)
+	})
+	if err := u.partnerSaveError(e, p, err); err != nil {
+		return err
+	}
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "partner_edit", p)
+	}
+	u.setFlash(e, "flash.partner_created")
+	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
+}
+
+var (
+	slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	// reservedSlugs would collide with portal routes under /partners/.
+	reservedSlugs = map[string]bool{"new": true, "edit": true}
+	nonSlug       = regexp.MustCompile(`[^a-z0-9]+`)
+)
+
+// slugify makes a URL slug from a company name: "Açaí Sistemas S.A." →
+// "acai-sistemas-s-a".
+func slugify(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(name)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Trim(nonSlug.ReplaceAllString(b.String(), "-"), "-")
+	if len(s) > 60 {
+		s = strings.TrimRight(s[:60], "-")
+	}
+	return s
 }

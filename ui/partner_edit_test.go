@@ -96,3 +96,44 @@ func TestPartnerEdit(t *testing.T) {
 		t.Fatal("partner renamed by someone without access")
 	}
 }
+
+func TestPartnerCreate(t *testing.T) {
+	app, srv := newServer(t)
+	for email, want := range map[string]int{testapp.ManagerAnaEmail: 403, testapp.AcmeAdminEmail: 403, testapp.AcmeUserEmail: 403} {
+		expectStatus(t, signedIn(t, app, srv, email).get("/partners/new"), want, email+" opens the new partner form")
+	}
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.lang = "en"
+	expectContains(t, admin.get("/partners"), "new link", `href="/partners/new"`)
+	admin.get("/partners/new")
+	form := url.Values{"name": {"Açaí Sistemas S.A."}, "status": {"onboarding"}, "country": {"BR"},
+		"tier": {testapp.TierSilver}, "manager": {testapp.ManagerAnaID}, "joined": {"2026-11-01"}}
+	r := admin.post("/partners/new", form)
+	expectStatus(t, r, http.StatusSeeOther, "create")
+	if r.Header.Get("Location") != "/partners/acai-sistemas-s-a" {
+		t.Fatalf("redirect to %q", r.Header.Get("Location"))
+	}
+	p, err := app.FindFirstRecordByData("partners", "slug", "acai-sistemas-s-a")
+	if err != nil || p.GetString("region") != "latam" || p.GetString("manager") != testapp.ManagerAnaID {
+		t.Fatalf("partner not created as submitted: %v %v", err, p)
+	}
+	if n, _ := app.CountRecords("activity", dbx.HashExp{"kind": "partner.created", "partner": p.Id}); n != 1 {
+		t.Fatalf("partner.created events = %d", n)
+	}
+	// Ana manages it now and sees it; Bruno does not.
+	expectStatus(t, signedIn(t, app, srv, testapp.ManagerAnaEmail).get("/partners/acai-sistemas-s-a"), 200, "ana sees new partner")
+	expectStatus(t, signedIn(t, app, srv, testapp.ManagerBrunoEmail).get("/partners/acai-sistemas-s-a"), 404, "bruno")
+
+	// The same name again: the slug is taken; reserved and malformed slugs.
+	r = admin.post("/partners/new", form)
+	expectStatus(t, r, http.StatusBadRequest, "duplicate slug")
+	expectContains(t, r, "duplicate slug", "This value is already in use.", `value="Açaí Sistemas S.A."`)
+	for _, slug := range []string{"new", "Bad Slug", "a--b", "-x"} {
+		f := url.Values{"name": {"Other"}, "slug": {slug}, "status": {"active"}, "country": {"BR"}}
+		expectStatus(t, admin.post("/partners/new", f), http.StatusBadRequest, "slug "+slug)
+	}
+	n, _ := app.CountRecords("partners")
+	if n != 3 {
+		t.Fatalf("partners = %d after refused creates, want 3", n)
+	}
+}

@@ -89,6 +89,11 @@ func (u *portal) routes(e *core.ServeEvent) {
 	staff.BindFunc(requireRole(roles.Admin, roles.Manager))
 	staff.GET("/partners", u.partnerList)
 
+	admin := in.Group("")
+	admin.BindFunc(requireRole(roles.Admin))
+	admin.GET("/partners/new", u.partnerNewShow)
+	admin.POST("/partners/new", u.partnerNewSubmit)
+
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))
 	partner.GET("/organisation", u.organisationShow)

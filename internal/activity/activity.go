@@ -11,6 +11,7 @@ const (
 	KindLogin          = "user.login"
 	KindProfileUpdated = "user.profile_updated"
 	KindPartnerUpdated = "partner.updated"
+	KindPartnerCreated = "partner.created"
 )
 
 // Record appends one event for user (nil for a system event) about the target
