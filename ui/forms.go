@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -72,4 +73,31 @@ func tr(locale, key string, args ...any) string { return i18n.T(locale, key, arg
 // t translates key into the request's locale.
 func (u *portal) t(e *core.RequestEvent, key string, args ...any) string {
 	return i18n.T(u.locale(e), key, args...)
+}
+
+// parseAmount reads a non-negative amount typed in either locale's style:
+// "1.250.000,50", "1,250,000.50", "1250000" or "1250000,5".
+func parseAmount(s string) (float64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if s == "" {
+		return 0, nil
+	}
+	lastDot, lastComma := strings.LastIndex(s, "."), strings.LastIndex(s, ",")
+	switch {
+	case lastComma > lastDot && strings.Count(s, ",") == 1 && lastDot < 0 && len(s)-lastComma-1 == 3:
+		// "250,000": a thousands separator, not three decimals.
+		s = strings.ReplaceAll(s, ",", "")
+	case lastComma > lastDot: // comma is the decimal separator
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	case lastDot > lastComma && strings.Count(s, ".") == 1 && lastComma < 0 && len(s)-lastDot-1 == 3:
+		// "250.000": a thousands separator, not three decimals.
+		s = strings.ReplaceAll(s, ".", "")
+	default:
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if strings.Count(s, ".") > 1 {
+		s = strings.Replace(s, ".", "", strings.Count(s, ".")-1)
+	}
+	return strconv.ParseFloat(s, 64)
 }

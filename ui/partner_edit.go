@@ -230,7 +230,7 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
 }
 
-// partnerSaveError turns a failed save into a 403 (rule refused) or field
+// partnerSaveError (used by every form that saves a record) turns a failed save into a 403 (rule refused) or field
 // errors on p (validation); other errors are returned as they are.
 func (u *portal) partnerSaveError(e *core.RequestEvent, p *Page, err error) error {
 	if err == nil {

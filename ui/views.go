@@ -162,6 +162,7 @@ func navFor(p *Page) []NavItem {
 	case p.User.PartnerID != "":
 		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation"})
 	}
+	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers"})
 	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile"})
 	for i := range items {
 		items[i].Active = items[i].Href == p.Path ||

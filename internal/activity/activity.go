@@ -12,6 +12,8 @@ const (
 	KindProfileUpdated = "user.profile_updated"
 	KindPartnerUpdated = "partner.updated"
 	KindPartnerCreated = "partner.created"
+	KindTierCreated    = "tier.created"
+	KindTierUpdated    = "tier.updated"
 )
 
 // Record appends one event for user (nil for a system event) about the target

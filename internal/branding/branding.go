@@ -16,13 +16,14 @@ type Branding struct {
 	Colour        string // #rrggbb, safe to put in CSS
 	LogoURL       string // "" when there is no logo
 	DefaultLocale string
+	Currency      string // ISO 4217 base currency of amounts (tier requirements, deals)
 	RecordID      string
 }
 
 var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // Defaults are used before the settings record exists or when it is broken.
-var Defaults = Branding{Name: "Ponte", Colour: "#0f6e6e", DefaultLocale: i18n.PTBR}
+var Defaults = Branding{Name: "Ponte", Colour: "#0f6e6e", DefaultLocale: i18n.PTBR, Currency: "BRL"}
 
 // Load reads the settings record (settings has a public View rule, so reading
 // it directly shows nobody anything they could not see through the API).
@@ -39,6 +40,9 @@ func Load(app core.App) Branding {
 	}
 	if v := r.GetString("primary_colour"); hexColour.MatchString(v) {
 		b.Colour = v
+	}
+	if v := r.GetString("base_currency"); len(v) == 3 {
+		b.Currency = v
 	}
 	if v := i18n.Normalize(r.GetString("default_locale")); v != "" {
 		b.DefaultLocale = v
