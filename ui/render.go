@@ -81,6 +81,7 @@ func initials(name string) string {
 // NavItem is one entry of the main navigation.
 type NavItem struct {
 	Href, Label, Icon string
+	Short             string // label in the phone tab bar
 	Active            bool
 }
 

@@ -160,11 +160,15 @@ func navFor(p *Page) []NavItem {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
 	case p.User.PartnerID != "":
-		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation"})
+		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation",
+			Short: p.T("nav.organisation_short")})
 	}
 	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers"})
 	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile"})
 	for i := range items {
+		if items[i].Short == "" {
+			items[i].Short = items[i].Label
+		}
 		items[i].Active = items[i].Href == p.Path ||
 			(items[i].Href != "/" && len(p.Path) > len(items[i].Href) && p.Path[:len(items[i].Href)+1] == items[i].Href+"/")
 	}
