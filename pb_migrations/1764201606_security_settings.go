@@ -26,6 +26,7 @@ func init() {
 			{Label: "POST /login", MaxRequests: 10, Duration: 60},
 			{Label: "POST /forgot", MaxRequests: 3, Duration: 60},
 			{Label: "POST /reset/", MaxRequests: 10, Duration: 60},
+			{Label: "POST /login/code", MaxRequests: 5, Duration: 60},
 		}
 		return app.Save(s)
 	}, nil)

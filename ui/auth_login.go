@@ -46,6 +46,14 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 		return u.render(e, http.StatusBadRequest, "login", p)
 	}
 
+	users, err := e.App.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return err
+	}
+	if !users.PasswordAuth.Enabled {
+		p.FormErr = tr(loc, "login.password_disabled")
+		return u.render(e, http.StatusForbidden, "login", p)
+	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
 	if err != nil {
 		dummyHash.ValidatePassword(password)
@@ -57,13 +65,21 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 		return u.render(e, http.StatusBadRequest, "login", p)
 	}
 
+	if needs, err := needsSecondFactor(e.App, user); err != nil {
+		return err
+	} else if needs {
+		return u.startSecondFactor(e, user, next)
+	}
+	return u.finishSignIn(e, user, next)
+}
+
+// finishSignIn starts the portal session and records the sign-in.
+func (u *portal) finishSignIn(e *core.RequestEvent, user *core.Record, next string) error {
 	token, _, err := session.Create(e.App, user, e.Request.UserAgent(), e.RealIP())
 	if err != nil {
 		return err
 	}
-	if c := getCtx(e); c.User == nil {
-		u.clearCookie(e, guestCSRFCookie)
-	}
+	u.clearCookie(e, guestCSRFCookie)
 	u.setSessionCookie(e, token)
 	if err := activity.Record(e.App, user, activity.KindLogin, nil); err != nil {
 		e.App.Logger().Warn("recording login", "user", user.Id, "error", err)

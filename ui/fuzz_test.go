@@ -35,6 +35,7 @@ func FuzzPortalRequests(f *testing.F) {
 		{"POST", "/organisation/members/useracmeuser001", "", "action=%zz", 3},
 		{"POST", "/locale", "", "locale=pt-BR&next=javascript:alert(1)", 0},
 		{"POST", "/forgot", "", "email=%40%40%40", 0},
+		{"POST", "/login/code", "", "code=1234&next=%2F%2Fx", 0},
 		{"POST", "/reset/abc.def.ghi", "", "password=12345678&password_confirm=12345678", 0},
 		{"GET", "/reset/" + strings.Repeat("x", 3000), "", "", 0},
 		{"PUT", "/profile", "", "name=x", 3},

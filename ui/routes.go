@@ -65,6 +65,7 @@ func (u *portal) routes(e *core.ServeEvent) {
 	// Guests.
 	g.GET("/login", u.loginShow)
 	g.POST("/login", u.loginSubmit)
+	g.POST("/login/code", u.loginCode)
 	g.GET("/forgot", u.forgotShow)
 	g.POST("/forgot", u.forgotSubmit)
 	g.GET("/reset/{token}", u.resetShow)
