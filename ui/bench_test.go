@@ -104,6 +104,7 @@ func BenchmarkPortalPages(b *testing.B) {
 		{"partner_detail_staff", "/partners/revenda-1500", admin},
 		{"partner_user_home", "/", partnerUser},
 		{"partner_admin_organisation", "/organisation", partnerAdmin},
+		{"tiers_page", "/tiers", partnerUser},
 		{"login_page", "/login", nil},
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
