@@ -21,7 +21,7 @@ func (u *portal) loginShow(e *core.RequestEvent) error {
 	if getCtx(e).User != nil {
 		return e.Redirect(http.StatusSeeOther, "/")
 	}
-	p := &Page{Values: map[string]string{"next": safeNext(e.Request.URL.Query().Get("next"))}}
+	p := &Page{Values: map[string]string{"next": safeNext(e.Request.URL.Query().Get("next"))}, Data: loginData(e.App)}
 	p.Title = u.t(e, "login.title")
 	return u.render(e, http.StatusOK, "login", p)
 }
@@ -32,7 +32,7 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 	}
 	email, password := formValue(e, "email"), e.Request.PostFormValue("password")
 	next := safeNext(formValue(e, "next"))
-	p := &Page{Values: map[string]string{"email": email, "next": next}, Errors: map[string]string{}}
+	p := &Page{Values: map[string]string{"email": email, "next": next}, Errors: map[string]string{}, Data: loginData(e.App)}
 	p.Title = u.t(e, "login.title")
 	loc := u.locale(e)
 

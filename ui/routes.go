@@ -66,6 +66,8 @@ func (u *portal) routes(e *core.ServeEvent) {
 	g.GET("/login", u.loginShow)
 	g.POST("/login", u.loginSubmit)
 	g.POST("/login/code", u.loginCode)
+	g.GET("/login/oauth2/{provider}", u.oauth2Start)
+	g.GET("/login/oauth2/{provider}/callback", u.oauth2Callback)
 	g.GET("/forgot", u.forgotShow)
 	g.POST("/forgot", u.forgotSubmit)
 	g.GET("/reset/{token}", u.resetShow)

@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/auth"
+	"github.com/pocketbase/pocketbase/tools/security"
+	"golang.org/x/oauth2"
+
+	"github.com/ponte-portal/ponte/internal/session"
+)
+
+// oauth2Cookie carries the pending OAuth2 sign-in (state, PKCE verifier,
+// provider and where to go next) across the trip to the provider.
+const oauth2Cookie = "ponte_oauth2"
+
+// oauth2Pending is the content of oauth2Cookie.
+type oauth2Pending struct {
+	State    string `json:"s"`
+	Verifier string `json:"v"`
+	Provider string `json:"p"`
+	Next     string `json:"n"`
+}
+
+// ProviderLink is one "Sign in with …" button on the sign-in page.
+type ProviderLink struct {
+	Name, DisplayName string
+}
+
+// oauth2Providers lists the OAuth2 providers enabled on the users collection
+// (dashboard → Collections → users → Options → OAuth2).
+func oauth2Providers(app core.App) []ProviderLink {
+	users, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil || !users.OAuth2.Enabled {
+		return nil
+	}
+	var out []ProviderLink
+	for _, cfg := range users.OAuth2.Providers {
+		p, err := cfg.InitProvider()
+		if err != nil {
+			continue
+		}
+		out = append(out, ProviderLink{Name: cfg.Name, DisplayName: p.DisplayName()})
+	}
+	return out
+}
+
+// oauth2Provider initialises the named provider with the portal's callback.
+func oauth2Provider(e *core.RequestEvent, name string) (auth.Provider, error) {
+	users, err := e.App.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, err
+	}
+	cfg, ok := users.OAuth2.GetProviderConfig(name)
+	if !users.OAuth2.Enabled || !ok {
+		return nil, e.NotFoundError("", errors.New("oauth2 provider not enabled"))
+	}
+	p, err := cfg.InitProvider()
+	if err != nil {
+		return nil, err
+	}
+	p.SetRedirectURL(portalBaseURL(e) + "/login/oauth2/" + name + "/callback")
+	return p, nil
+}
+
+// portalBaseURL is the address partners use: the Application URL from the
+// settings when set, else this request's own scheme and host.
+func portalBaseURL(e *core.RequestEvent) string {
+	if u := strings.TrimRight(e.App.Settings().Meta.AppURL, "/"); u != "" && !strings.Contains(u, "localhost:8090") {
+		return u
+	}
+	scheme := "http"
+	if isHTTPS(e) {
+		scheme = "https"
+	}
+	return scheme + "://" + e.Request.Host
+}
+
+// oauth2Start sends the browser to the provider with a fresh state and, when
+// the provider supports it, a PKCE challenge.
+func (u *portal) oauth2Start(e *core.RequestEvent) error {
+	name := e.Request.PathValue("provider")
+	p, err := oauth2Provider(e, name)
+	if err != nil {
+		return err
+	}
+	pending := oauth2Pending{State: security.RandomString(32), Provider: name,
+		Next: safeNext(e.Request.URL.Query().Get("next"))}
+	var opts []oauth2.AuthCodeOption
+	if p.PKCE() {
+		pending.Verifier = security.RandomString(64)
+		sum := sha256.Sum256([]byte(pending.Verifier))
+		opts = append(opts,
+			oauth2.SetAuthURLParam("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:])),
+			oauth2.SetAuthURLParam("code_challenge_method", "S256"))
+	}
+	raw, _ := json.Marshal(pending)
+	e.SetCookie(&http.Cookie{Name: oauth2Cookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/login",
+		HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	return e.Redirect(http.StatusSeeOther, p.BuildAuthURL(pending.State, opts...))
+}
+
+// oauth2Callback finishes an OAuth2 sign-in for an existing portal user: the
+// provider account already linked to the user, or a verified e-mail address
+// that matches one (which links it). Nobody is created: self-registration
+// stays off.
+func (u *portal) oauth2Callback(e *core.RequestEvent) error {
+	loc := u.locale(e)
+	name := e.Request.PathValue("provider")
+	fail := func(status int, key string, err error) error {
+		if err != nil {
+			e.App.Logger().Info("oauth2 sign-in refused", "provider", name, "error", err)
+		}
+		u.clearOAuth2Cookie(e)
+		p := &Page{Title: tr(loc, "login.title"), FormErr: tr(loc, key), Values: map[string]string{"next": "/"}}
+		p.Data = loginData(e.App)
+		return u.render(e, status, "login", p)
+	}
+
+	var pending oauth2Pending
+	ck, err := e.Request.Cookie(oauth2Cookie)
+	if err != nil {
+		return fail(http.StatusBadRequest, "login.oauth2_failed", err)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil || json.Unmarshal(raw, &pending) != nil {
+		return fail(http.StatusBadRequest, "login.oauth2_failed", errors.New("bad pending cookie"))
+	}
+	q := e.Request.URL.Query()
+	if pending.Provider != name || pending.State == "" ||
+		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(pending.State)) != 1 {
+		return fail(http.StatusBadRequest, "login.oauth2_failed", errors.New("state mismatch"))
+	}
+	if q.Get("error") != "" || q.Get("code") == "" {
+		return fail(http.StatusBadRequest, "login.oauth2_cancelled", errors.New("provider error: "+q.Get("error")))
+	}
+	p, err := oauth2Provider(e, name)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(e.Request.Context(), 15*time.Second)
+	defer cancel()
+	p.SetContext(ctx)
+	var opts []oauth2.AuthCodeOption
+	if pending.Verifier != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", pending.Verifier))
+	}
+	token, err := p.FetchToken(q.Get("code"), opts...)
+	if err != nil {
+		return fail(http.StatusBadGateway, "login.oauth2_failed", err)
+	}
+	who, err := p.FetchAuthUser(token)
+	if err != nil || who.Id == "" {
+		return fail(http.StatusBadGateway, "login.oauth2_failed", err)
+	}
+
+	user, err := u.oauth2User(e, name, who)
+	if err != nil {
+		return fail(http.StatusBadRequest, "login.oauth2_no_account", err)
+	}
+	u.clearOAuth2Cookie(e)
+	if needs, err := needsSecondFactor(e.App, user); err != nil {
+		return err
+	} else if needs {
+		return u.startSecondFactor(e, user, pending.Next)
+	}
+	return u.finishSignIn(e, user, pending.Next)
+}
+
+// oauth2User finds the portal user for a provider account, linking it by a
+// verified e-mail address the first time.
+func (u *portal) oauth2User(e *core.RequestEvent, provider string, who *auth.AuthUser) (*core.Record, error) {
+	users, err := e.App.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, err
+	}
+	var user *core.Record
+	link, err := e.App.FindFirstExternalAuthByExpr(dbx.HashExp{
+		"collectionRef": users.Id, "provider": provider, "providerId": who.Id})
+	if err == nil {
+		user, err = e.App.FindRecordById(users, link.RecordRef())
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		if who.Email == "" { // providers give only verified addresses
+			return nil, errors.New("no linked account and no verified e-mail")
+		}
+		user, err = e.App.FindAuthRecordByEmail(users, who.Email)
+		if err != nil {
+			return nil, errors.New("no portal user with that e-mail")
+		}
+		ea := core.NewExternalAuth(e.App)
+		ea.SetCollectionRef(users.Id)
+		ea.SetRecordRef(user.Id)
+		ea.SetProvider(provider)
+		ea.SetProviderId(who.Id)
+		if err := e.App.Save(ea); err != nil {
+			return nil, err
+		}
+	}
+	if user.GetBool("deactivated") {
+		return nil, session.ErrInvalid
+	}
+	return user, nil
+}
+
+func (u *portal) clearOAuth2Cookie(e *core.RequestEvent) {
+	e.SetCookie(&http.Cookie{Name: oauth2Cookie, Value: "", Path: "/login", HttpOnly: true, Secure: isHTTPS(e),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// loginData is the sign-in page's data: the OAuth2 buttons.
+func loginData(app core.App) map[string]any {
+	return map[string]any{"Providers": oauth2Providers(app)}
+}
