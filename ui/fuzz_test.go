@@ -39,6 +39,12 @@ func FuzzPortalRequests(f *testing.F) {
 		{"POST", "/reset/abc.def.ghi", "", "password=12345678&password_confirm=12345678", 0},
 		{"GET", "/reset/" + strings.Repeat("x", 3000), "", "", 0},
 		{"PUT", "/profile", "", "name=x", 3},
+		{"POST", "/partners/new", "", "name=%C3%A7&slug=&status=active&country=BR&joined=2026-02-30", 1},
+		{"POST", "/partners/acme-brasil/edit", "", "name=x&website=javascript:x&manager=useracmeuser001", 2},
+		{"POST", "/tiers/new", "", "name=T&rank=1e99&colour=%23zzzzzz&min_revenue_12m=1.2.3,4", 1},
+		{"POST", "/tiers/tiergold0000001/edit", "", "name=&rank=-1", 3},
+		{"GET", "/login/oauth2/oidc/callback", "state=x&code=y", "", 0},
+		{"GET", "/login/oauth2/%2e%2e", "next=//evil", "", 0},
 		{"DELETE", "/", "", "", 1},
 	}
 	for _, s := range seeds {
