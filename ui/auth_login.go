@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -10,12 +11,13 @@ import (
 )
 
 // dummyHash is compared against when no user has the e-mail, so that a wrong
-// e-mail and a wrong password take the same time.
-var dummyHash = func() *core.Record {
+// e-mail and a wrong password take the same time. It is made on first use:
+// hashing costs tens of milliseconds that start-up need not pay.
+var dummyHash = sync.OnceValue(func() *core.Record {
 	r := core.NewRecord(core.NewAuthCollection("dummy"))
 	r.SetPassword("not-a-real-password-for-timing")
 	return r
-}()
+})
 
 func (u *portal) loginShow(e *core.RequestEvent) error {
 	if getCtx(e).User != nil {
@@ -56,7 +58,7 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 	}
 	user, err := e.App.FindAuthRecordByEmail("users", email)
 	if err != nil {
-		dummyHash.ValidatePassword(password)
+		dummyHash().ValidatePassword(password)
 		user = nil
 	}
 	if user == nil || !user.ValidatePassword(password) || user.GetBool("deactivated") {
