@@ -1,0 +1,74 @@
+package migrations_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+
+	"github.com/ponte-portal/ponte/internal/testapp"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testapp.CleanupTemplates()
+	os.Exit(code)
+}
+
+// TestIndexesBehindEveryPageFilter checks that every column a portal page or
+// a rule filters or sorts by leads an index, so lists stay fast at size.
+func TestIndexesBehindEveryPageFilter(t *testing.T) {
+	app := testapp.NewEmpty(t)
+	need := map[string][]string{
+		"partners": {"slug", "name", "tier", "status", "country", "region", "manager", "joined"},
+		"users":    {"partner", "role", "name", "email"},
+		"tiers":    {"name", "rank"},
+		"activity": {"partner", "user", "kind", "created", "target_collection"},
+		"sessions": {"token_hash", "user", "expires"},
+	}
+	for table, cols := range need {
+		var rows []struct {
+			Name string `db:"name"`
+		}
+		if err := app.DB().NewQuery("SELECT name FROM pragma_index_list({:t})").Bind(dbx.Params{"t": table}).All(&rows); err != nil {
+			t.Fatal(err)
+		}
+		leading := map[string]bool{}
+		for _, r := range rows {
+			var first string
+			err := app.DB().NewQuery("SELECT name FROM pragma_index_info({:i}) WHERE seqno = 0").
+				Bind(dbx.Params{"i": r.Name}).Row(&first)
+			if err == nil {
+				leading[strings.ToLower(first)] = true
+			}
+		}
+		for _, c := range cols {
+			if !leading[strings.ToLower(c)] {
+				t.Errorf("%s.%s leads no index", table, c)
+			}
+		}
+	}
+}
+
+// TestPartnerDirectoryUsesIndexes asks SQLite how it would run the directory's
+// filtered queries and fails on a full scan of partners.
+func TestPartnerDirectoryUsesIndexes(t *testing.T) {
+	app := testapp.NewEmpty(t)
+	for _, where := range []string{"status = 'active'", "country = 'BR'", "manager = 'x'", "tier = 'x'", "slug = 'acme'"} {
+		var plan []struct {
+			Detail string `db:"detail"`
+		}
+		if err := app.DB().NewQuery("EXPLAIN QUERY PLAN SELECT * FROM partners WHERE " + where + " ORDER BY name").All(&plan); err != nil {
+			t.Fatal(err)
+		}
+		var details []string
+		for _, p := range plan {
+			details = append(details, p.Detail)
+		}
+		joined := strings.Join(details, "; ")
+		if !strings.Contains(joined, "USING INDEX") {
+			t.Errorf("%s: %s", where, joined)
+		}
+	}
+}
