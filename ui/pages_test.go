@@ -47,14 +47,14 @@ func TestPageAccessMatrix(t *testing.T) {
 		},
 		testapp.AcmeAdminEmail: {
 			{"/", 200, []string{acme, "Ana Souza"}, []string{globex, "Bruno Lima"}},
-			{"/organisation", 200, []string{acme, "Diego Rocha", `action="/organisation/members/` + testapp.AcmeUserID + `"`}, []string{"Elena Ruiz"}},
+			{"/organisation", 200, []string{acme, "Diego Rocha", `action="/members/` + testapp.AcmeUserID + `"`}, []string{"Elena Ruiz"}},
 			{"/partners", 403, nil, []string{globex}},
 			{"/partners/globex-mexico", 404, nil, []string{globex}},
 			{"/partners/acme-brasil", 303, nil, nil},
 		},
 		testapp.AcmeUserEmail: {
 			{"/", 200, []string{acme, "Ana Souza"}, []string{globex}},
-			{"/organisation", 200, []string{"Carla Mendes"}, []string{"Elena Ruiz", `/organisation/members/`}},
+			{"/organisation", 200, []string{"Carla Mendes"}, []string{"Elena Ruiz", `/members/`}},
 			{"/partners", 403, nil, nil},
 			{"/partners/globex-mexico", 404, nil, []string{globex}},
 		},
@@ -241,41 +241,55 @@ func TestPartnerAdminManagesColleagues(t *testing.T) {
 	carla := signedIn(t, app, srv, testapp.AcmeAdminEmail)
 	carla.get("/organisation")
 
-	r := carla.post("/organisation/members/"+testapp.AcmeUserID, url.Values{"action": {"role"}, "role": {"partner_admin"}})
+	r := carla.post("/members/"+testapp.AcmeUserID, url.Values{"action": {"role"}, "role": {"partner_admin"}})
 	expectStatus(t, r, http.StatusSeeOther, "promote colleague")
 	u, _ := app.FindRecordById("users", testapp.AcmeUserID)
 	if u.GetString("role") != "partner_admin" {
 		t.Fatal("role not changed")
 	}
 	// Roles outside the partner roles are refused.
-	r = carla.post("/organisation/members/"+testapp.AcmeUserID, url.Values{"action": {"role"}, "role": {"admin"}})
+	r = carla.post("/members/"+testapp.AcmeUserID, url.Values{"action": {"role"}, "role": {"admin"}})
 	expectStatus(t, r, http.StatusBadRequest, "grant admin")
 	// Another partner's user is invisible: 404, nothing changes.
-	r = carla.post("/organisation/members/"+testapp.GlobexUserID, url.Values{"action": {"deactivate"}})
+	r = carla.post("/members/"+testapp.GlobexUserID, url.Values{"action": {"deactivate"}})
 	expectStatus(t, r, http.StatusNotFound, "other partner's user")
 	if g, _ := app.FindRecordById("users", testapp.GlobexUserID); g.GetBool("deactivated") {
 		t.Fatal("another partner's user was deactivated")
 	}
 	// Nobody changes their own role.
-	r = carla.post("/organisation/members/"+testapp.AcmeAdminID, url.Values{"action": {"role"}, "role": {"partner_user"}})
+	r = carla.post("/members/"+testapp.AcmeAdminID, url.Values{"action": {"role"}, "role": {"partner_user"}})
 	expectStatus(t, r, http.StatusForbidden, "own role")
 
 	// Deactivation ends the colleague's session at once.
-	r = carla.post("/organisation/members/"+testapp.AcmeUserID, url.Values{"action": {"deactivate"}})
+	r = carla.post("/members/"+testapp.AcmeUserID, url.Values{"action": {"deactivate"}})
 	expectStatus(t, r, http.StatusSeeOther, "deactivate")
 	expectStatus(t, diego.get("/"), http.StatusSeeOther, "deactivated user's session")
-	r = carla.post("/organisation/members/"+testapp.AcmeUserID, url.Values{"action": {"reactivate"}})
+	r = carla.post("/members/"+testapp.AcmeUserID, url.Values{"action": {"reactivate"}})
 	expectStatus(t, r, http.StatusSeeOther, "reactivate")
 
 	// A partner user may not manage colleagues (the users Update rule says no).
 	fabio := signedIn(t, app, srv, testapp.GlobexUserEmail)
 	fabio.get("/organisation")
-	r = fabio.post("/organisation/members/"+testapp.GlobexAdminID, url.Values{"action": {"deactivate"}})
+	r = fabio.post("/members/"+testapp.GlobexAdminID, url.Values{"action": {"deactivate"}})
 	expectStatus(t, r, http.StatusForbidden, "partner user deactivates admin")
-	// Staff cannot use the partner-only route.
+	// A channel manager sees the people but may not change them (the users
+	// Update rule has no manager branch).
 	ana := signedIn(t, app, srv, testapp.ManagerAnaEmail)
-	r = ana.post("/organisation/members/"+testapp.AcmeUserID, url.Values{"action": {"deactivate"}})
-	expectStatus(t, r, http.StatusForbidden, "manager on partner route")
+	expectNotContains(t, ana.get("/partners/acme-brasil"), "manager's partner page", `action="/members/`)
+	r = ana.post("/members/"+testapp.AcmeUserID, url.Values{"action": {"deactivate"}})
+	expectStatus(t, r, http.StatusForbidden, "manager deactivates")
+
+	// The vendor admin manages any partner's people from the partner page.
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	expectContains(t, admin.get("/partners/globex-mexico"), "admin's partner page", `action="/members/`+testapp.GlobexUserID+`"`)
+	r = admin.post("/members/"+testapp.GlobexUserID, url.Values{"action": {"deactivate"}})
+	expectStatus(t, r, http.StatusSeeOther, "admin deactivates")
+	if r.Header.Get("Location") != "/partners/globex-mexico" {
+		t.Fatalf("admin redirected to %q", r.Header.Get("Location"))
+	}
+	if g, _ := app.FindRecordById("users", testapp.GlobexUserID); !g.GetBool("deactivated") {
+		t.Fatal("admin's deactivation not saved")
+	}
 }
 
 func TestLocaleSwitch(t *testing.T) {
@@ -339,4 +353,18 @@ func TestForgotAndResetPassword(t *testing.T) {
 	expectStatus(t, g.post(link, url.Values{"password": {"Again-pass-2026"}, "password_confirm": {"Again-pass-2026"}}),
 		http.StatusBadRequest, "reuse")
 	expectContains(t, g.get("/reset/garbage"), "garbage token", "Este link é inválido ou expirou.")
+}
+
+func TestSignOutEverywhereElse(t *testing.T) {
+	app, srv := newServer(t)
+	phone := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	other := signedIn(t, app, srv, testapp.GlobexUserEmail)
+	b := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	r := b.get("/profile")
+	expectContains(t, r, "profile", "Você também está conectado em 1 outro dispositivo ou navegador.")
+	expectStatus(t, b.post("/profile/sessions", nil), http.StatusSeeOther, "sign out others")
+	expectStatus(t, phone.get("/"), http.StatusSeeOther, "the phone's session")
+	expectStatus(t, b.get("/"), http.StatusOK, "this session")
+	expectStatus(t, other.get("/"), http.StatusOK, "another user's session")
+	expectContains(t, b.get("/profile"), "after", "Esta é sua única sessão.")
 }

@@ -17,7 +17,9 @@ type partnerShowData struct {
 	Partner *PartnerView
 	Tier    *TierView
 	Members []*UserView
-	// Manage is true for a partner admin on their own organisation page.
+	// Manage shows the member controls: for a partner admin on their own
+	// organisation page and for vendor admins. The users Update rule still
+	// judges every change.
 	Manage bool
 	// EditURL is set when the viewer may edit the company profile.
 	EditURL string
@@ -39,6 +41,10 @@ func (u *portal) partnerShow(e *core.RequestEvent) error {
 	d, err := u.partnerShowData(e, info, rec)
 	if err != nil {
 		return err
+	}
+	if roles.Of(c.User) == roles.Admin {
+		d.Manage = true
+		d.Roles = []string{roles.PartnerAdmin, roles.PartnerUser}
 	}
 	return u.render(e, http.StatusOK, "partner_show", &Page{Title: d.Partner.Name, Data: d})
 }
@@ -87,9 +93,10 @@ func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, r
 	return d, nil
 }
 
-// memberUpdate lets a partner admin change a colleague's role or activation.
-// The users Update rule decides; a partner user or a colleague of another
-// partner is refused by the rule, not by this handler.
+// memberUpdate changes a partner user's role (between the two partner roles)
+// or activation: a partner admin for colleagues, a vendor admin for anyone.
+// The users Update rule decides; a partner user, a manager or a colleague of
+// another partner is refused by the rule, not by this handler.
 func (u *portal) memberUpdate(e *core.RequestEvent) error {
 	if err := parseForm(e); err != nil {
 		return err
@@ -130,5 +137,10 @@ func (u *portal) memberUpdate(e *core.RequestEvent) error {
 		return err
 	}
 	u.setFlash(e, flash)
+	if pid := target.GetString("partner"); pid != "" && pid != c.User.GetString("partner") {
+		if p, err := access.FindVisible(e.App, info, "partners", pid); err == nil {
+			return e.Redirect(http.StatusSeeOther, "/partners/"+p.GetString("slug"))
+		}
+	}
 	return e.Redirect(http.StatusSeeOther, "/organisation")
 }

@@ -4,16 +4,20 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/session"
 )
 
 // profileData is the profile page's own data.
 type profileData struct {
 	Partner *PartnerView
+	// OtherSessions counts the user's sessions on other devices.
+	OtherSessions int
 }
 
 func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
@@ -32,6 +36,13 @@ func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
 			}
 			d.Partner = views[0]
 		}
+	}
+	n, err := e.App.CountRecords("sessions", dbx.HashExp{"user": c.User.Id})
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		d.OtherSessions = int(n) - 1
 	}
 	p.Data = d
 	return p, nil
@@ -131,5 +142,17 @@ func (u *portal) profilePassword(e *core.RequestEvent) error {
 		return err
 	}
 	u.setFlash(e, "flash.password_changed")
+	return e.Redirect(http.StatusSeeOther, "/profile")
+}
+
+// profileSignOutOthers ends every other portal session of the signed-in user
+// (a phone left somewhere, a shared computer). Sessions are the portal's own
+// server state, not records any API rule exposes.
+func (u *portal) profileSignOutOthers(e *core.RequestEvent) error {
+	c := getCtx(e)
+	if err := session.DeleteForUser(e.App, c.User.Id, c.Session.Record.Id); err != nil {
+		return err
+	}
+	u.setFlash(e, "flash.signed_out_others")
 	return e.Redirect(http.StatusSeeOther, "/profile")
 }

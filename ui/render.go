@@ -117,11 +117,14 @@ type LocaleOption struct {
 // T translates a catalogue key into the page's locale.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Locale, key, args...) }
 
-// N translates a count: key+".one" when n is 1, else key+".other", with n
-// formatted for the locale.
+// N translates a count: key+".zero" when n is 0 and the catalogue has it,
+// key+".one" when n is 1, else key+".other", with n formatted for the locale.
 func (p *Page) N(key string, n int) string {
 	form := ".other"
-	if n == 1 {
+	switch {
+	case n == 0 && i18n.Has(p.Locale, key+".zero"):
+		form = ".zero"
+	case n == 1:
 		form = ".one"
 	}
 	return i18n.T(p.Locale, key+form, i18n.Int(p.Locale, int64(n)))

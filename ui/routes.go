@@ -84,12 +84,14 @@ func (u *portal) routes(e *core.ServeEvent) {
 	in.GET("/profile", u.profileShow)
 	in.POST("/profile", u.profileUpdate)
 	in.POST("/profile/password", u.profilePassword)
+	in.POST("/profile/sessions", u.profileSignOutOthers)
 	in.GET("/tiers", u.tierList)
 	in.GET("/tiers/new", u.tierEditShow)
 	in.POST("/tiers/new", u.tierEditSubmit)
 	in.GET("/tiers/{id}/edit", u.tierEditShow)
 	in.POST("/tiers/{id}/edit", u.tierEditSubmit)
 	in.GET("/partners/{slug}", u.partnerShow)
+	in.POST("/members/{id}", u.memberUpdate)
 	in.GET("/partners/{slug}/edit", u.partnerEditShow)
 	in.POST("/partners/{slug}/edit", u.partnerEditSubmit)
 
@@ -105,7 +107,6 @@ func (u *portal) routes(e *core.ServeEvent) {
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))
 	partner.GET("/organisation", u.organisationShow)
-	partner.POST("/organisation/members/{id}", u.memberUpdate)
 
 	// Anything else under the portal is a styled 404.
 	g.Any("/{path...}", func(e *core.RequestEvent) error { return e.NotFoundError("", nil) })
