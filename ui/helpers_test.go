@@ -92,6 +92,11 @@ func (b *browser) do(method, path string, form url.Values) response {
 			b.jar[c.Name] = c
 		}
 	}
+	// A translation formatted with the wrong arguments shows as "%!": never
+	// let one reach a page.
+	if strings.Contains(string(raw), "%!") {
+		b.t.Errorf("%s %s: badly formatted translation in the page:\n%s", method, path, snippet(string(raw)))
+	}
 	if m := csrfInput.FindStringSubmatch(string(raw)); m != nil {
 		b.csrf = m[1]
 	}

@@ -100,7 +100,7 @@ func T(locale, key string, args ...any) string {
 			return key
 		}
 	}
-	if len(args) > 0 {
+	if len(args) > 0 && strings.Contains(msg, "%") {
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg

@@ -168,3 +168,11 @@ func TestTranslateFallbacks(t *testing.T) {
 		t.Error("args not formatted")
 	}
 }
+
+func TestMessagesWithoutVerbsIgnoreArgs(t *testing.T) {
+	for _, loc := range Locales {
+		if got := T(loc, "profile.other_sessions.zero", "0"); strings.Contains(got, "%!") {
+			t.Errorf("%s: %q", loc, got)
+		}
+	}
+}
