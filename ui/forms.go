@@ -13,14 +13,29 @@ import (
 	"github.com/ponte-portal/ponte/internal/i18n"
 )
 
-// maxFormBytes bounds every portal form body (files go elsewhere).
-const maxFormBytes = 64 << 10
+// maxFormBytes bounds every portal form body; maxUploadBytes bounds a
+// multipart form carrying a file (a logo), whose own field limit is smaller.
+const (
+	maxFormBytes   = 64 << 10
+	maxUploadBytes = 4 << 20
+)
 
 // parseForm reads a urlencoded form with a size limit, once (the CSRF check
 // reads it first; handlers calling it again get the parsed form). Any
 // malformed body is a 400, an oversized one a 413, never a 500.
 func parseForm(e *core.RequestEvent) error {
 	if e.Request.PostForm != nil {
+		return nil
+	}
+	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
+		e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxUploadBytes)
+		if err := e.Request.ParseMultipartForm(1 << 20); err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return e.Error(http.StatusRequestEntityTooLarge, "", err)
+			}
+			return e.BadRequestError("", err)
+		}
 		return nil
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxFormBytes)

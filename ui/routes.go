@@ -103,6 +103,8 @@ func (u *portal) routes(e *core.ServeEvent) {
 	admin.BindFunc(requireRole(roles.Admin))
 	admin.GET("/partners/new", u.partnerNewShow)
 	admin.POST("/partners/new", u.partnerNewSubmit)
+	admin.GET("/settings", u.settingsShow)
+	admin.POST("/settings", u.settingsSubmit)
 
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))

@@ -164,6 +164,10 @@ func navFor(p *Page) []NavItem {
 			Short: p.T("nav.organisation_short")})
 	}
 	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers"})
+	if p.User.IsAdmin {
+		items = append(items, NavItem{Href: "/settings", Label: p.T("nav.settings"), Icon: "settings",
+			Short: p.T("nav.settings_short")})
+	}
 	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile"})
 	for i := range items {
 		if items[i].Short == "" {

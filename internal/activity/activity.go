@@ -8,12 +8,13 @@ import (
 
 // Event kinds written so far. Later features add their own.
 const (
-	KindLogin          = "user.login"
-	KindProfileUpdated = "user.profile_updated"
-	KindPartnerUpdated = "partner.updated"
-	KindPartnerCreated = "partner.created"
-	KindTierCreated    = "tier.created"
-	KindTierUpdated    = "tier.updated"
+	KindLogin           = "user.login"
+	KindProfileUpdated  = "user.profile_updated"
+	KindPartnerUpdated  = "partner.updated"
+	KindPartnerCreated  = "partner.created"
+	KindTierCreated     = "tier.created"
+	KindTierUpdated     = "tier.updated"
+	KindSettingsUpdated = "settings.updated"
 )
 
 // Record appends one event for user (nil for a system event) about the target

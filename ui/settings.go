@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/i18n"
+)
+
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// settingsRecord loads the portal settings record once the settings Update
+// rule lets the user change it.
+func (u *portal) settingsRecord(e *core.RequestEvent) (*core.Record, error) {
+	c := getCtx(e)
+	recs, err := e.App.FindRecordsByFilter("settings", "", "", 1, 0)
+	if err != nil || len(recs) == 0 {
+		return nil, e.NotFoundError("", err)
+	}
+	ok, err := access.CanUpdate(e.App, access.Info(c.User, http.MethodPatch, nil), recs[0])
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, e.ForbiddenError("", errors.New("settings update refused"))
+	}
+	return recs[0], nil
+}
+
+func settingsPage(e *core.RequestEvent, u *portal, r *core.Record) *Page {
+	return &Page{Title: u.t(e, "settings.title"), Errors: map[string]string{}, Values: map[string]string{
+		"portal_name": r.GetString("portal_name"), "primary_colour": r.GetString("primary_colour"),
+		"default_locale": r.GetString("default_locale"), "base_currency": r.GetString("base_currency"),
+	}, Data: map[string]any{"HasLogo": r.GetString("logo") != "", "LogoURL": getCtx(e).Brand.LogoURL}}
+}
+
+func (u *portal) settingsShow(e *core.RequestEvent) error {
+	r, err := u.settingsRecord(e)
+	if err != nil {
+		return err
+	}
+	return u.render(e, http.StatusOK, "settings", settingsPage(e, u, r))
+}
+
+// settingsSubmit saves the portal's name, colour, default language, base
+// currency and logo (raster images only, checked by the field) through the
+// settings Update rule.
+func (u *portal) settingsSubmit(e *core.RequestEvent) error {
+	r, err := u.settingsRecord(e)
+	if err != nil {
+		return err
+	}
+	p := settingsPage(e, u, r)
+	loc := u.locale(e)
+	for _, f := range []string{"portal_name", "primary_colour", "default_locale", "base_currency"} {
+		p.Values[f] = formValue(e, f)
+	}
+	p.Values["base_currency"] = strings.ToUpper(p.Values["base_currency"])
+	if p.Values["portal_name"] == "" {
+		p.Errors["portal_name"] = tr(loc, "validation.required")
+	}
+	if !hexColour.MatchString(p.Values["primary_colour"]) {
+		p.Errors["primary_colour"] = tr(loc, "validation.invalid_colour")
+	}
+	if i18n.Normalize(p.Values["default_locale"]) != p.Values["default_locale"] {
+		p.Errors["default_locale"] = tr(loc, "validation.invalid_value")
+	}
+	if !currencyCode.MatchString(p.Values["base_currency"]) {
+		p.Errors["base_currency"] = tr(loc, "validation.currency")
+	}
+	body := map[string]any{}
+	for k, v := range p.Values {
+		body[k] = v
+	}
+	if e.Request.MultipartForm != nil {
+		if fhs := e.Request.MultipartForm.File["logo"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := filesystem.NewFileFromMultipart(fhs[0])
+			if err != nil {
+				return e.BadRequestError("", err)
+			}
+			body["logo"] = f
+		}
+	}
+	if _, ok := body["logo"]; !ok && formValue(e, "remove_logo") == "1" {
+		body["logo"] = ""
+	}
+	if len(p.Errors) > 0 {
+		return u.render(e, http.StatusBadRequest, "settings", p)
+	}
+	c := getCtx(e)
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById("settings", r.Id)
+		if err != nil {
+			return err
+		}
+		if err := access.Update(tx, access.Info(c.User, http.MethodPatch, body), fresh); err != nil {
+			return err
+		}
+		return activity.Record(tx, c.User, activity.KindSettingsUpdated, fresh)
+	})
+	if err := u.partnerSaveError(e, p, err); err != nil {
+		return err
+	}
+	if len(p.Errors) > 0 {
+		if _, ok := p.Errors["logo"]; ok {
+			p.Errors["logo"] = tr(loc, "validation.logo")
+		}
+		return u.render(e, http.StatusBadRequest, "settings", p)
+	}
+	u.setFlash(e, "flash.settings_saved")
+	return e.Redirect(http.StatusSeeOther, "/settings")
+}
