@@ -206,18 +206,9 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 	}
 
 	c := getCtx(e)
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById("partners", rec.Id)
-		if err != nil {
-			return err
-		}
-		if err := access.Update(tx, access.Info(c.User, http.MethodPatch, body), fresh); err != nil {
-			return err
-		}
-		rec = fresh
-		return activity.Record(tx, c.User, activity.KindPartnerUpdated, fresh)
-	})
-	if err := u.partnerSaveError(e, p, err); err != nil {
+	if saved, err := updateWithEvent(e, rec, body, activity.KindPartnerUpdated); err == nil {
+		rec = saved
+	} else if err := u.saveError(e, p, err); err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {
@@ -230,9 +221,9 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
 }
 
-// partnerSaveError (used by every form that saves a record) turns a failed save into a 403 (rule refused) or field
-// errors on p (validation); other errors are returned as they are.
-func (u *portal) partnerSaveError(e *core.RequestEvent, p *Page, err error) error {
+// saveError turns a failed save into a 403 (rule refused) or field errors on p
+// (validation); other errors are returned as they are, nil stays nil.
+func (u *portal) saveError(e *core.RequestEvent, p *Page, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -287,24 +278,7 @@ func (u *portal) partnerNewSubmit(e *core.RequestEvent) error {
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "partner_edit", p)
 	}
-	c := getCtx(e)
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		for k, v := range body {
-			rec.Set(k, v)
-		}
-		ok, err := access.CanCreate(tx, access.Info(c.User, http.MethodPost, body), rec)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return access.ErrForbidden
-		}
-		if err := tx.Save(rec); err != nil {
-			return err
-		}
-		return activity.Record(tx, c.User, activity.KindPartnerCreated, rec)
-	})
-	if err := u.partnerSaveError(e, p, err); err != nil {
+	if err := u.saveError(e, p, createWithEvent(e, rec, body, activity.KindPartnerCreated)); err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {

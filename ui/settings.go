@@ -94,18 +94,8 @@ func (u *portal) settingsSubmit(e *core.RequestEvent) error {
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "settings", p)
 	}
-	c := getCtx(e)
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById("settings", r.Id)
-		if err != nil {
-			return err
-		}
-		if err := access.Update(tx, access.Info(c.User, http.MethodPatch, body), fresh); err != nil {
-			return err
-		}
-		return activity.Record(tx, c.User, activity.KindSettingsUpdated, fresh)
-	})
-	if err := u.partnerSaveError(e, p, err); err != nil {
+	_, err = updateWithEvent(e, r, body, activity.KindSettingsUpdated)
+	if err := u.saveError(e, p, err); err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {

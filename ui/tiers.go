@@ -171,30 +171,12 @@ func (u *portal) tierEditSubmit(e *core.RequestEvent) error {
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "tier_edit", p)
 	}
-	c := getCtx(e)
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		kind := activity.KindTierUpdated
-		if r.IsNew() {
-			kind = activity.KindTierCreated
-			for k, v := range body {
-				r.Set(k, v)
-			}
-			if err := tx.Save(r); err != nil {
-				return err
-			}
-		} else {
-			fresh, err := tx.FindRecordById("tiers", r.Id)
-			if err != nil {
-				return err
-			}
-			if err := access.Update(tx, access.Info(c.User, http.MethodPatch, body), fresh); err != nil {
-				return err
-			}
-			r = fresh
-		}
-		return activity.Record(tx, c.User, kind, r)
-	})
-	if err := u.partnerSaveError(e, p, err); err != nil {
+	if r.IsNew() {
+		err = createWithEvent(e, r, body, activity.KindTierCreated)
+	} else {
+		_, err = updateWithEvent(e, r, body, activity.KindTierUpdated)
+	}
+	if err := u.saveError(e, p, err); err != nil {
 		return err
 	}
 	if len(p.Errors) > 0 {

@@ -280,3 +280,20 @@ func CountVisibleGrouped(app core.App, info *core.RequestInfo, collection, field
 	}
 	return out, nil
 }
+
+// Create sets info.Body on the new record rec, evaluates the Create rule
+// against it and, when it passes, saves it. Like Update, it returns
+// ErrForbidden when the rule refuses.
+func Create(app core.App, info *core.RequestInfo, rec *core.Record) error {
+	for k, v := range info.Body {
+		rec.Set(k, v)
+	}
+	ok, err := CanCreate(app, info, rec)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrForbidden
+	}
+	return app.Save(rec)
+}
