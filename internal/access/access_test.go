@@ -546,3 +546,30 @@ func TestPortalAndAPIAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestCreate: the Create rule judges the new record with the submitted body,
+// and nothing is written when it refuses.
+func TestCreate(t *testing.T) {
+	app := testapp.New(t)
+	tiers, err := app.FindCollectionByNameOrId("tiers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"name": "Diamond", "rank": 9, "colour": "#123456"}
+	for _, a := range []actor{acmeAdmin, globexUser, ana, guest} {
+		err := access.Create(app, infoFor(t, app, a, "POST", body), core.NewRecord(tiers))
+		if !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("%s creates a tier: err = %v, want ErrForbidden", a.name, err)
+		}
+	}
+	if n, _ := app.CountRecords("tiers"); n != 2 {
+		t.Fatalf("tiers = %d after refused creates, want 2", n)
+	}
+	rec := core.NewRecord(tiers)
+	if err := access.Create(app, infoFor(t, app, admin, "POST", body), rec); err != nil {
+		t.Fatalf("admin creates a tier: %v", err)
+	}
+	if got, err := app.FindRecordById("tiers", rec.Id); err != nil || got.GetString("name") != "Diamond" {
+		t.Fatalf("created tier not stored: %v %v", got, err)
+	}
+}
