@@ -128,3 +128,49 @@ func BenchmarkPortalPages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPortalPagesParallel measures throughput with as many concurrent
+// clients as GOMAXPROCS (and 8 per proc with -cpu), on the same scale.
+// Run: go test -run XXX -bench PortalPagesParallel -benchtime 3s ./ui/
+func BenchmarkPortalPagesParallel(b *testing.B) {
+	app := testapp.New(b)
+	seedScale(b, app)
+	srv := httptest.NewServer(testapp.Serve(b, app))
+	defer srv.Close()
+	ck := func(email string) *http.Cookie {
+		c, _ := testapp.SessionCookie(b, app, email)
+		return c
+	}
+	cases := []struct {
+		name, path string
+		ck         *http.Cookie
+	}{
+		{"partner_user_home", "/", ck("u1500.4@bench.test")},
+		{"manager_directory", "/partners", ck("m3@bench.test")},
+		{"admin_directory", "/partners", ck(testapp.AdminEmail)},
+	}
+	transport := &http.Transport{MaxIdleConnsPerHost: 64}
+	client := &http.Client{Transport: transport}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req, _ := http.NewRequest(http.MethodGet, srv.URL+c.path, nil)
+					req.AddCookie(c.ck)
+					res, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					if res.StatusCode != http.StatusOK {
+						b.Errorf("%s: %d", c.path, res.StatusCode)
+						return
+					}
+				}
+			})
+		})
+	}
+}
