@@ -34,6 +34,11 @@ func validateUserMembership(e *core.RecordEvent) error {
 				"validation_manager_has_partners", "Reassign this manager's partners first.")}
 		}
 	}
+	// Vendor staff are the partners' contacts: their e-mail address is always
+	// visible (to whoever may see their record at all). Partner users choose.
+	if roles.IsStaff(role) {
+		e.Record.SetEmailVisibility(true)
+	}
 	switch {
 	case roles.IsPartnerRole(role) && partner == "":
 		return validation.Errors{"partner": validation.NewError(

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -367,4 +368,53 @@ func TestSignOutEverywhereElse(t *testing.T) {
 	expectStatus(t, b.get("/"), http.StatusOK, "this session")
 	expectStatus(t, other.get("/"), http.StatusOK, "another user's session")
 	expectContains(t, b.get("/profile"), "after", "Esta é sua única sessão.")
+}
+
+// TestEmailVisibilityMatchesTheAPI: the portal shows a user's e-mail exactly
+// where the REST API would: staff always, partner users once they opt in.
+func TestEmailVisibilityMatchesTheAPI(t *testing.T) {
+	app, srv := newServer(t)
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	token := testapp.Token(t, app, testapp.AcmeUserEmail)
+	apiShows := func(id, email string) bool {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/collections/users/records/"+id, nil)
+		req.Header.Set("Authorization", token)
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var buf strings.Builder
+		_, _ = io.Copy(&buf, res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("API view of %s: %d", id, res.StatusCode)
+		}
+		return strings.Contains(buf.String(), email)
+	}
+
+	// Staff: visible in both.
+	expectContains(t, diego.get("/"), "manager's e-mail", testapp.ManagerAnaEmail)
+	if !apiShows(testapp.ManagerAnaID, testapp.ManagerAnaEmail) {
+		t.Error("API hides the channel manager's e-mail the portal shows")
+	}
+	// A colleague who has not opted in: hidden in both.
+	expectNotContains(t, diego.get("/organisation"), "colleague hidden", testapp.AcmeAdminEmail)
+	if apiShows(testapp.AcmeAdminID, testapp.AcmeAdminEmail) {
+		t.Error("API shows an e-mail the user did not make visible")
+	}
+	// She opts in on her profile: visible in both.
+	carla := signedIn(t, app, srv, testapp.AcmeAdminEmail)
+	carla.get("/profile")
+	expectStatus(t, carla.post("/profile", url.Values{"name": {"Carla Mendes"}, "email_visible": {"1"}}), http.StatusSeeOther, "opt in")
+	expectContains(t, diego.get("/organisation"), "colleague visible", testapp.AcmeAdminEmail)
+	if !apiShows(testapp.AcmeAdminID, testapp.AcmeAdminEmail) {
+		t.Error("API hides an e-mail the user made visible")
+	}
+	// Staff cannot hide theirs through the form.
+	ana := signedIn(t, app, srv, testapp.ManagerAnaEmail)
+	ana.get("/profile")
+	ana.post("/profile", url.Values{"name": {"Ana Souza"}})
+	if u, _ := app.FindRecordById("users", testapp.ManagerAnaID); !u.EmailVisibility() {
+		t.Error("staff e-mail became hidden")
+	}
 }

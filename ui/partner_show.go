@@ -77,7 +77,7 @@ func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, r
 		return nil, err
 	}
 	for _, m := range members.Items {
-		d.Members = append(d.Members, userView(m))
+		d.Members = append(d.Members, userView(m, info.Auth))
 	}
 	d.Partner.Users = len(d.Members)
 	user := getCtx(e).User

@@ -10,6 +10,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/roles"
 	"github.com/ponte-portal/ponte/internal/session"
 )
 
@@ -24,7 +25,7 @@ func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
 	c := getCtx(e)
 	p := &Page{Title: u.t(e, "profile.title"), Errors: map[string]string{}, Values: map[string]string{
 		"name": c.User.GetString("name"), "job_title": c.User.GetString("job_title"),
-		"locale": c.User.GetString("locale"),
+		"locale": c.User.GetString("locale"), "email_visible": boolValue(c.User.EmailVisibility()),
 	}}
 	d := &profileData{}
 	if pid := c.User.GetString("partner"); pid != "" {
@@ -80,11 +81,12 @@ func (u *portal) profileUpdate(e *core.RequestEvent) error {
 	}
 	loc := u.locale(e)
 	name, job, locale := formValue(e, "name"), formValue(e, "job_title"), formValue(e, "locale")
+	visible := formValue(e, "email_visible") == "1"
 	p, err := u.profilePage(e)
 	if err != nil {
 		return err
 	}
-	p.Values = map[string]string{"name": name, "job_title": job, "locale": locale}
+	p.Values = map[string]string{"name": name, "job_title": job, "locale": locale, "email_visible": boolValue(visible)}
 	if name == "" {
 		p.Errors["name"] = tr(loc, "validation.required")
 	}
@@ -94,7 +96,11 @@ func (u *portal) profileUpdate(e *core.RequestEvent) error {
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "profile", p)
 	}
-	if err := u.updateSelf(e, map[string]any{"name": name, "job_title": job, "locale": locale}); err != nil {
+	body := map[string]any{"name": name, "job_title": job, "locale": locale}
+	if !roles.IsStaff(roles.Of(getCtx(e).User)) { // staff addresses are always visible
+		body["emailVisibility"] = visible
+	}
+	if err := u.updateSelf(e, body); err != nil {
 		if errs, ok := validationMessages(loc, err); ok {
 			p.Errors = errs
 			return u.render(e, http.StatusBadRequest, "profile", p)
@@ -155,4 +161,12 @@ func (u *portal) profileSignOutOthers(e *core.RequestEvent) error {
 	}
 	u.setFlash(e, "flash.signed_out_others")
 	return e.Redirect(http.StatusSeeOther, "/profile")
+}
+
+// boolValue renders a checkbox state for Page.Values.
+func boolValue(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
 }

@@ -15,24 +15,32 @@ import (
 )
 
 // UserView is what templates may know of a user: never the token key, hashes
-// or hidden fields, and the e-mail only where the viewer may see it.
+// or hidden fields, and the e-mail only where the REST API would show it too
+// (the user themselves, or a user who made it visible).
 type UserView struct {
 	ID, Name, Email, Role, JobTitle, Locale, PartnerID, AvatarURL string
-	Deactivated                                                   bool
+	Deactivated, EmailVisible                                     bool
 	IsStaff, IsAdmin, IsPartnerAdmin                              bool
 }
 
-func userView(r *core.Record) *UserView {
+func userView(r, viewer *core.Record) *UserView {
 	if r == nil {
 		return nil
 	}
+	email := ""
+	if viewer != nil && (viewer.Id == r.Id || r.EmailVisibility()) {
+		email = r.Email()
+	}
 	v := &UserView{
-		ID: r.Id, Name: r.GetString("name"), Email: r.Email(), Role: r.GetString("role"),
+		ID: r.Id, Name: r.GetString("name"), Email: email, EmailVisible: r.EmailVisibility(), Role: r.GetString("role"),
 		JobTitle: r.GetString("job_title"), Locale: r.GetString("locale"), PartnerID: r.GetString("partner"),
 		Deactivated: r.GetBool("deactivated"),
 	}
 	if v.Name == "" {
 		v.Name = v.Email
+	}
+	if v.Name == "" {
+		v.Name = "—"
 	}
 	if a := r.GetString("avatar"); a != "" {
 		v.AvatarURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + a + "?thumb=64x64"
@@ -105,7 +113,7 @@ func partnerViews(app core.App, info *core.RequestInfo, recs []*core.Record) ([]
 	}
 	for i, r := range recs {
 		out[i].Tier = tierView(tiers[r.GetString("tier")])
-		out[i].Manager = userView(managers[r.GetString("manager")])
+		out[i].Manager = userView(managers[r.GetString("manager")], info.Auth)
 	}
 	return out, nil
 }
@@ -139,7 +147,7 @@ func (u *portal) fillPage(e *core.RequestEvent, p *Page) {
 	p.CSRF = c.CSRF
 	p.Nonce = c.Nonce
 	p.Path = e.Request.URL.Path
-	p.User = userView(c.User)
+	p.User = userView(c.User, c.User)
 	if p.Flash == "" {
 		p.Flash = u.takeFlash(e)
 	}

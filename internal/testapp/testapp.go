@@ -40,6 +40,11 @@ func buildTemplate(seed bool) (string, error) {
 		return "", err
 	}
 	defer app.Cleanup() // removes the clone, not dir
+	// Seed through the same hooks as production, so the fixture obeys every
+	// invariant the hooks enforce.
+	if err := wire.Register(app); err != nil {
+		return "", err
+	}
 	if seed {
 		if err := SeedFixture(app); err != nil {
 			return "", err
