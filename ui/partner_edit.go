@@ -196,26 +196,35 @@ func (u *portal) partnerEditSubmit(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	return u.submitPartnerForm(e, rec, "flash.partner_saved", func(body map[string]any) (*core.Record, error) {
+		return updateWithEvent(e, rec, body, activity.KindPartnerUpdated)
+	})
+}
+
+// submitPartnerForm validates the partner form, saves it with save and sends
+// the browser to the partner's page (or "my organisation" for its own admin).
+// Bad input and refused saves re-show the form with the user's values.
+func (u *portal) submitPartnerForm(e *core.RequestEvent, rec *core.Record, flash string,
+	save func(body map[string]any) (*core.Record, error)) error {
 	p, err := u.partnerEditPage(e, rec)
 	if err != nil {
 		return err
 	}
 	body := u.readPartnerForm(e, p, p.Data.(*partnerEditData))
+	if len(p.Errors) == 0 {
+		saved, err := save(body)
+		if err := u.saveError(e, p, err); err != nil {
+			return err
+		}
+		if saved != nil {
+			rec = saved
+		}
+	}
 	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "partner_edit", p)
 	}
-
-	c := getCtx(e)
-	if saved, err := updateWithEvent(e, rec, body, activity.KindPartnerUpdated); err == nil {
-		rec = saved
-	} else if err := u.saveError(e, p, err); err != nil {
-		return err
-	}
-	if len(p.Errors) > 0 {
-		return u.render(e, http.StatusBadRequest, "partner_edit", p)
-	}
-	u.setFlash(e, "flash.partner_saved")
-	if rec.Id == c.User.GetString("partner") {
+	u.setFlash(e, flash)
+	if rec.Id == getCtx(e).User.GetString("partner") {
 		return e.Redirect(http.StatusSeeOther, "/organisation")
 	}
 	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
@@ -270,22 +279,9 @@ func (u *portal) partnerNewSubmit(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	p, err := u.partnerEditPage(e, rec)
-	if err != nil {
-		return err
-	}
-	body := u.readPartnerForm(e, p, p.Data.(*partnerEditData))
-	if len(p.Errors) > 0 {
-		return u.render(e, http.StatusBadRequest, "partner_edit", p)
-	}
-	if err := u.saveError(e, p, createWithEvent(e, rec, body, activity.KindPartnerCreated)); err != nil {
-		return err
-	}
-	if len(p.Errors) > 0 {
-		return u.render(e, http.StatusBadRequest, "partner_edit", p)
-	}
-	u.setFlash(e, "flash.partner_created")
-	return e.Redirect(http.StatusSeeOther, "/partners/"+rec.GetString("slug"))
+	return u.submitPartnerForm(e, rec, "flash.partner_created", func(body map[string]any) (*core.Record, error) {
+		return rec, createWithEvent(e, rec, body, activity.KindPartnerCreated)
+	})
 }
 
 var (
