@@ -39,6 +39,7 @@ func init() {
 		users.AddIndex("idx_users_partner", false, "partner, name", "")
 		users.AddIndex("idx_users_role", false, "role, name", "")
 		users.AddIndex("idx_users_name", false, "name", "")
+		users.AddIndex("idx_users_deactivated", false, "deactivated, name", "")
 
 		// Deactivated users cannot sign in through any auth method.
 		users.AuthRule = ptr(`deactivated = false`)
@@ -79,6 +80,7 @@ func init() {
 		users.RemoveIndex("idx_users_partner")
 		users.RemoveIndex("idx_users_role")
 		users.RemoveIndex("idx_users_name")
+		users.RemoveIndex("idx_users_deactivated")
 		return app.Save(users)
 	})
 }

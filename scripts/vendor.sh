@@ -3,13 +3,18 @@
 #
 # Usage:
 #   scripts/vendor.sh          download, verify and (re)write ui/static/vendor/<name>/
-#   scripts/vendor.sh --check  download into a temp dir and diff against ui/static/vendor/;
-#                              exits non-zero if anything differs
+#                              and e2e/testdata/vendor/<name>/ (test-only packages)
+#   scripts/vendor.sh --check  download into a temp dir and diff against ui/static/vendor/
+#                              and e2e/testdata/vendor/; exits non-zero if anything differs
 #
 # Each package is fetched as its npm tarball, verified against the pinned SHA-256,
 # and the listed files are copied byte-for-byte (flattened to their base name) into
 # ui/static/vendor/<name>/, together with the package's licence file(s) and a
 # VERSION file "<name>@<version> sha256:<tarball sha256>".
+#
+# Packages in TEST_PACKAGES are handled the same way but go to
+# e2e/testdata/vendor/<name>/ instead: they are used by the browser tests only
+# and are never embedded in the binary.
 #
 # See docs/vendoring.md.
 set -euo pipefail
@@ -24,16 +29,23 @@ PACKAGES=(
   "htmx.org  2.0.11  165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e  dist/htmx.min.js"
 )
 
+# Test-only packages, same format. They go to e2e/testdata/vendor/<name>/, which
+# Go never builds or embeds: only the tests under e2e/ read them.
+TEST_PACKAGES=(
+  "axe-core  4.14.1  e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745  axe.min.js"
+)
+
 REGISTRY="${NPM_REGISTRY:-https://registry.npmjs.org}"
 REGISTRY="${REGISTRY%/}"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR_DIR="$ROOT/ui/static/vendor"
+TEST_VENDOR_DIR="$ROOT/e2e/testdata/vendor"
 
 die() { echo "vendor.sh: ERROR: $*" >&2; exit 1; }
 log() { echo "vendor.sh: $*" >&2; }
 
-usage() { sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 MODE="write"
 case "${1:-}" in
@@ -50,14 +62,15 @@ done
 
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/ponte-vendor.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
-OUT="$TMP/out"   # freshly built vendor tree
-mkdir -p "$OUT"
+OUT="$TMP/out"            # freshly built vendor tree
+OUT_TEST="$TMP/out-test"  # freshly built test-only vendor tree
+mkdir -p "$OUT" "$OUT_TEST"
 
-# fetch_package <name> <version> <sha256> <file>...
-# Builds $OUT/<name>/ from the verified tarball.
+# fetch_package <out dir> <name> <version> <sha256> <file>...
+# Builds <out dir>/<name>/ from the verified tarball.
 fetch_package() {
-  local name="$1" version="$2" sha="$3"
-  shift 3
+  local out="$1" name="$2" version="$3" sha="$4"
+  shift 4
   local files=("$@")
 
   if ! [[ "$name" =~ ^(@[a-z0-9._~-]+/)?[a-z0-9._~-]+$ ]] || [[ "$name" == .* ]]; then
@@ -97,7 +110,7 @@ fetch_package() {
   fi
   top="${tops[0]}"
 
-  local dest="$OUT/$name"
+  local dest="$out/$name"
   mkdir -p "$dest"
 
   local f target
@@ -124,33 +137,70 @@ fetch_package() {
   chmod 0644 "$dest"/*
 }
 
+# A package may appear only once across both tables.
 declare -A SEEN=()
-for line in "${PACKAGES[@]}"; do
-  read -r -a fields <<< "$line"
-  [ "${#fields[@]}" -ge 4 ] || die "malformed PACKAGES line: $line"
-  [ -z "${SEEN[${fields[0]}]:-}" ] || die "package listed twice: ${fields[0]}"
-  SEEN[${fields[0]}]=1
-  fetch_package "${fields[@]}"
-done
+# fetch_table <table name> <out dir> <line>...
+fetch_table() {
+  local table="$1" out="$2"
+  shift 2
+  local line
+  local -a fields
+  for line in "$@"; do
+    read -r -a fields <<< "$line"
+    [ "${#fields[@]}" -ge 4 ] || die "malformed $table line: $line"
+    [ -z "${SEEN[${fields[0]}]:-}" ] || die "package listed twice: ${fields[0]}"
+    SEEN[${fields[0]}]=1
+    fetch_package "$out" "${fields[@]}"
+  done
+}
+fetch_table PACKAGES "$OUT" "${PACKAGES[@]}"
+fetch_table TEST_PACKAGES "$OUT_TEST" "${TEST_PACKAGES[@]}"
 
 if [ "$MODE" = check ]; then
-  # Compare the whole vendor tree, so stale or hand-edited files are caught too.
+  # Compare each whole vendor tree, so stale or hand-edited files are caught too.
+  # Both trees are always checked; the exit status is non-zero if either differs.
+  failed=0
   if [ ! -d "$VENDOR_DIR" ]; then
-    die "$VENDOR_DIR does not exist; run scripts/vendor.sh"
-  fi
-  if diff -rq "$OUT" "$VENDOR_DIR"; then
+    echo "vendor.sh: ERROR: $VENDOR_DIR does not exist; run scripts/vendor.sh" >&2
+    failed=1
+  elif diff -rq "$OUT" "$VENDOR_DIR"; then
     log "OK: ui/static/vendor matches the pinned packages"
-    exit 0
+  else
+    echo "vendor.sh: ERROR: ui/static/vendor differs from the pinned packages (see above); run scripts/vendor.sh" >&2
+    failed=1
   fi
-  die "ui/static/vendor differs from the pinned packages (see above); run scripts/vendor.sh"
+  if [ "${#TEST_PACKAGES[@]}" -eq 0 ] && [ ! -d "$TEST_VENDOR_DIR" ]; then
+    : # no test-only packages, and no tree to compare
+  elif [ ! -d "$TEST_VENDOR_DIR" ]; then
+    echo "vendor.sh: ERROR: $TEST_VENDOR_DIR does not exist; run scripts/vendor.sh" >&2
+    failed=1
+  elif diff -rq "$OUT_TEST" "$TEST_VENDOR_DIR"; then
+    log "OK: e2e/testdata/vendor matches the pinned test packages"
+  else
+    echo "vendor.sh: ERROR: e2e/testdata/vendor differs from the pinned test packages (see above); run scripts/vendor.sh" >&2
+    failed=1
+  fi
+  exit "$failed"
 fi
 
-mkdir -p "$VENDOR_DIR"
-for line in "${PACKAGES[@]}"; do
-  read -r -a fields <<< "$line"
-  name="${fields[0]}"
-  rm -rf "${VENDOR_DIR:?}/$name"
-  mkdir -p "$(dirname "$VENDOR_DIR/$name")"
-  cp -R "$OUT/$name" "$VENDOR_DIR/$name"
-  log "wrote ui/static/vendor/$name ($(cat "$VENDOR_DIR/$name/VERSION"))"
-done
+# install_table <dest dir> <dest dir relative to the repository> <out dir> <line>...
+# Replaces <dest dir>/<name>/ with <out dir>/<name>/ for every package listed.
+install_table() {
+  local dir="$1" rel="$2" out="$3"
+  shift 3
+  local line name
+  local -a fields
+  mkdir -p "$dir"
+  for line in "$@"; do
+    read -r -a fields <<< "$line"
+    name="${fields[0]}"
+    rm -rf "${dir:?}/$name"
+    mkdir -p "$(dirname "$dir/$name")"
+    cp -R "$out/$name" "$dir/$name"
+    log "wrote $rel/$name ($(cat "$dir/$name/VERSION"))"
+  done
+}
+install_table "$VENDOR_DIR" ui/static/vendor "$OUT" "${PACKAGES[@]}"
+if [ "${#TEST_PACKAGES[@]}" -gt 0 ]; then
+  install_table "$TEST_VENDOR_DIR" e2e/testdata/vendor "$OUT_TEST" "${TEST_PACKAGES[@]}"
+fi

@@ -418,3 +418,42 @@ func TestEmailVisibilityMatchesTheAPI(t *testing.T) {
 		t.Error("staff e-mail became hidden")
 	}
 }
+
+func TestPeopleDirectory(t *testing.T) {
+	app, srv := newServer(t)
+	expectStatus(t, signedIn(t, app, srv, testapp.AcmeAdminEmail).get("/people"), http.StatusForbidden, "partner admin")
+	expectStatus(t, signedIn(t, app, srv, testapp.AcmeUserEmail).get("/people"), http.StatusForbidden, "partner user")
+
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.lang = "en"
+	r := admin.get("/people")
+	expectStatus(t, r, 200, "admin people")
+	expectContains(t, r, "admin people", "Carla Mendes", "Elena Ruiz", "Bruno Lima", "Vendor staff")
+
+	// A manager sees staff and the people of her partners only.
+	ana := signedIn(t, app, srv, testapp.ManagerAnaEmail)
+	r = ana.get("/people")
+	expectContains(t, r, "ana people", "Carla Mendes", "Diego Rocha", "Bruno Lima")
+	expectNotContains(t, r, "ana people", "Elena Ruiz", "Fabio Torres")
+	r = ana.get("/people?partner=" + testapp.PartnerGlobex)
+	expectStatus(t, r, 200, "ana filters by globex")
+	expectNotContains(t, r, "ana filters by globex", "Elena Ruiz", "Fabio Torres")
+
+	r = admin.get("/people?q=fixture+partner_user&role=partner_user")
+	expectContains(t, r, "search by job title", "Diego Rocha", "Fabio Torres")
+	expectNotContains(t, r, "search by job title", "Carla Mendes")
+	r = admin.get("/people?partner=" + testapp.PartnerAcme + "&role=partner_admin")
+	expectContains(t, r, "partner + role", "Carla Mendes")
+	expectNotContains(t, r, "partner + role", "Diego Rocha", "Elena Ruiz")
+	u, _ := app.FindRecordById("users", testapp.GlobexUserID)
+	u.Set("deactivated", true)
+	if err := app.Save(u); err != nil {
+		t.Fatal(err)
+	}
+	r = admin.get("/people?state=deactivated")
+	expectContains(t, r, "deactivated", "Fabio Torres")
+	expectNotContains(t, r, "deactivated", "Carla Mendes")
+	for _, q := range []string{"role=root", "partner=../x", "state=gone", "page=0"} {
+		expectStatus(t, admin.get("/people?"+q), http.StatusBadRequest, q)
+	}
+}

@@ -131,7 +131,7 @@ func (u *portal) partnerList(e *core.RequestEvent) error {
 
 	var where []dbx.Expression
 	if f.Q != "" {
-		where = append(where, dbx.Like("partners.name", f.Q))
+		where = append(where, access.Contains("partners.name", f.Q))
 	}
 	for col, v := range map[string]string{"tier": f.Tier, "status": f.Status, "country": f.Country, "manager": f.Manager} {
 		if v != "" {

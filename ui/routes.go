@@ -98,6 +98,7 @@ func (u *portal) routes(e *core.ServeEvent) {
 	staff := in.Group("")
 	staff.BindFunc(requireRole(roles.Admin, roles.Manager))
 	staff.GET("/partners", u.partnerList)
+	staff.GET("/people", u.peopleList)
 
 	admin := in.Group("")
 	admin.BindFunc(requireRole(roles.Admin))

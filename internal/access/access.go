@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -296,4 +297,17 @@ func Create(app core.App, info *core.RequestInfo, rec *core.Record) error {
 		return ErrForbidden
 	}
 	return app.Save(rec)
+}
+
+// containsSeq numbers Contains parameters so several in one query never clash.
+var containsSeq atomic.Uint64
+
+// Contains matches rows whose column contains text (case-insensitive for
+// ASCII, as SQLite's LIKE), with the LIKE wildcards % and _ in text matched
+// literally. dbx.Like escapes them but emits no ESCAPE clause, so SQLite
+// would take the backslashes literally; this adds it.
+func Contains(column, text string) dbx.Expression {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	name := fmt.Sprintf("contains%d", containsSeq.Add(1))
+	return dbx.NewExp("[["+column+"]] LIKE {:"+name+"} ESCAPE '\\'", dbx.Params{name: "%" + r.Replace(text) + "%"})
 }

@@ -573,3 +573,21 @@ func TestCreate(t *testing.T) {
 		t.Fatalf("created tier not stored: %v %v", got, err)
 	}
 }
+
+// TestContainsEscapesWildcards: a search box's % and _ match themselves.
+func TestContainsEscapesWildcards(t *testing.T) {
+	app := testapp.New(t)
+	count := func(text string) int {
+		n, err := app.CountRecords("users", access.Contains("users.job_title", text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	// Job titles are "Fixture <role>", e.g. "Fixture partner_user".
+	for text, want := range map[string]int{"partner_user": 2, "PARTNER_USER": 2, "fixture": 7, "_": 4, "%": 0, `\`: 0, "partner%user": 0} {
+		if got := count(text); got != want {
+			t.Errorf("Contains(%q) matched %d, want %d", text, got, want)
+		}
+	}
+}
