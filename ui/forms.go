@@ -9,6 +9,7 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/ponte-portal/ponte/internal/i18n"
 )
@@ -115,4 +116,16 @@ func parseAmount(s string) (float64, error) {
 		s = strings.Replace(s, ".", "", strings.Count(s, ".")-1)
 	}
 	return strconv.ParseFloat(s, 64)
+}
+
+// uploadedFile returns the file sent in a multipart form's field, if any.
+func uploadedFile(e *core.RequestEvent, field string) (*filesystem.File, error) {
+	if e.Request.MultipartForm == nil {
+		return nil, nil
+	}
+	fhs := e.Request.MultipartForm.File[field]
+	if len(fhs) == 0 || fhs[0].Size == 0 {
+		return nil, nil
+	}
+	return filesystem.NewFileFromMultipart(fhs[0])
 }

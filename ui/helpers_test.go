@@ -85,13 +85,7 @@ func (b *browser) do(method, path string, form url.Values) response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	for _, c := range res.Cookies() {
-		if c.MaxAge < 0 {
-			delete(b.jar, c.Name)
-		} else {
-			b.jar[c.Name] = c
-		}
-	}
+	b.keepCookies(res)
 	// A translation formatted with the wrong arguments shows as "%!": never
 	// let one reach a page.
 	if strings.Contains(string(raw), "%!") {
@@ -101,6 +95,17 @@ func (b *browser) do(method, path string, form url.Values) response {
 		b.csrf = m[1]
 	}
 	return response{Status: res.StatusCode, Body: string(raw), Header: res.Header}
+}
+
+// keepCookies stores the cookies a response sets, and forgets deleted ones.
+func (b *browser) keepCookies(res *http.Response) {
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 {
+			delete(b.jar, c.Name)
+		} else {
+			b.jar[c.Name] = c
+		}
+	}
 }
 
 func (b *browser) get(path string) response { return b.do(http.MethodGet, path, nil) }

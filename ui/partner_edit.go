@@ -178,6 +178,13 @@ func (u *portal) readPartnerForm(e *core.RequestEvent, p *Page, d *partnerEditDa
 			p.Errors["website"] = tr(loc, "validation.invalid_url")
 		}
 	}
+	if f, err := uploadedFile(e, "logo"); err != nil {
+		p.Errors["logo"] = tr(loc, "validation.invalid_file")
+	} else if f != nil {
+		body["logo"] = f
+	} else if formValue(e, "remove_logo") == "1" {
+		body["logo"] = ""
+	}
 	if d.Fields["joined"] {
 		if v := p.Values["joined"]; v != "" {
 			t, err := time.Parse(time.DateOnly, v)

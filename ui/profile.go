@@ -170,3 +170,33 @@ func boolValue(b bool) string {
 	}
 	return ""
 }
+
+// profilePhoto saves or removes the user's own avatar (raster images only,
+// checked by the users avatar field) through the users Update rule.
+func (u *portal) profilePhoto(e *core.RequestEvent) error {
+	loc := u.locale(e)
+	p, err := u.profilePage(e)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	if f, err := uploadedFile(e, "avatar"); err != nil {
+		return e.BadRequestError("", err)
+	} else if f != nil {
+		body["avatar"] = f
+	} else if formValue(e, "remove_avatar") == "1" {
+		body["avatar"] = ""
+	} else {
+		p.Errors["avatar"] = tr(loc, "validation.required")
+		return u.render(e, http.StatusBadRequest, "profile", p)
+	}
+	if err := u.updateSelf(e, body); err != nil {
+		if errs, ok := validationMessages(loc, err); ok {
+			p.Errors = errs
+			return u.render(e, http.StatusBadRequest, "profile", p)
+		}
+		return err
+	}
+	u.setFlash(e, "flash.photo_saved")
+	return e.Redirect(http.StatusSeeOther, "/profile")
+}

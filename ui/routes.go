@@ -85,6 +85,7 @@ func (u *portal) routes(e *core.ServeEvent) {
 	in.POST("/profile", u.profileUpdate)
 	in.POST("/profile/password", u.profilePassword)
 	in.POST("/profile/sessions", u.profileSignOutOthers)
+	in.POST("/profile/photo", u.profilePhoto)
 	in.GET("/tiers", u.tierList)
 	in.GET("/tiers/new", u.tierEditShow)
 	in.POST("/tiers/new", u.tierEditSubmit)

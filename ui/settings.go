@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
@@ -79,14 +78,10 @@ func (u *portal) settingsSubmit(e *core.RequestEvent) error {
 	for k, v := range p.Values {
 		body[k] = v
 	}
-	if e.Request.MultipartForm != nil {
-		if fhs := e.Request.MultipartForm.File["logo"]; len(fhs) > 0 && fhs[0].Size > 0 {
-			f, err := filesystem.NewFileFromMultipart(fhs[0])
-			if err != nil {
-				return e.BadRequestError("", err)
-			}
-			body["logo"] = f
-		}
+	if f, err := uploadedFile(e, "logo"); err != nil {
+		return e.BadRequestError("", err)
+	} else if f != nil {
+		body["logo"] = f
 	}
 	if _, ok := body["logo"]; !ok && formValue(e, "remove_logo") == "1" {
 		body["logo"] = ""

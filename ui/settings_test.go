@@ -13,8 +13,14 @@ import (
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-// multipartPost submits fields and one file as a browser would.
+// multipartPost submits fields and one file (in the form field "logo") as a
+// browser would.
 func (b *browser) multipartPost(path string, fields map[string]string, fileName string, file []byte) response {
+	return b.multipartPostField(path, fields, "logo", fileName, file)
+}
+
+// multipartPostField submits fields and one file in fileField.
+func (b *browser) multipartPostField(path string, fields map[string]string, fileField, fileName string, file []byte) response {
 	b.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -23,7 +29,7 @@ func (b *browser) multipartPost(path string, fields map[string]string, fileName 
 		_ = w.WriteField(k, v)
 	}
 	if fileName != "" {
-		fw, _ := w.CreateFormFile("logo", fileName)
+		fw, _ := w.CreateFormFile(fileField, fileName)
 		_, _ = fw.Write(file)
 	}
 	_ = w.Close()
@@ -39,6 +45,7 @@ func (b *browser) multipartPost(path string, fields map[string]string, fileName 
 	defer res.Body.Close()
 	var out bytes.Buffer
 	_, _ = out.ReadFrom(res.Body)
+	b.keepCookies(res)
 	return response{Status: res.StatusCode, Body: out.String(), Header: res.Header}
 }
 

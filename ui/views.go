@@ -167,7 +167,7 @@ func navFor(p *Page) []NavItem {
 	switch {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
-		items = append(items, NavItem{Href: "/people", Label: p.T("nav.people"), Icon: "profile"})
+		items = append(items, NavItem{Href: "/people", Label: p.T("nav.people"), Icon: "people"})
 	case p.User.PartnerID != "":
 		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation",
 			Short: p.T("nav.organisation_short")})
