@@ -46,3 +46,24 @@ func TestOversizedFormIs413(t *testing.T) {
 	expectStatus(t, r, http.StatusRequestEntityTooLarge, "100 KiB form")
 	expectContains(t, r, "413", "Grande demais") // the user's own locale (pt-BR) wins over Accept-Language
 }
+
+// TestMalformedMultipartIs400: a broken multipart body is a 400 page, never
+// a 500, on every upload route.
+func TestMalformedMultipartIs400(t *testing.T) {
+	app, srv := newServer(t)
+	ck, csrf := testapp.SessionCookie(t, app, testapp.AdminEmail)
+	for _, path := range []string{"/settings", "/profile/photo", "/partners/acme-brasil/edit", "/partners/new"} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader("--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=xx")
+		req.Header.Set("X-CSRF-Token", csrf)
+		req.AddCookie(ck)
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: malformed multipart → %d, want 400", path, res.StatusCode)
+		}
+	}
+}
