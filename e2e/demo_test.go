@@ -4,20 +4,15 @@ import (
 	"testing"
 
 	"github.com/ponte-portal/ponte/internal/demo"
-	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-// TestDemoLogins loads the demo network into an empty database, as
-// `serve --demo` does, and signs in with each printed login: every role lands
-// on its own home page. The partner admin's home at 1280 px is the README's
+// TestDemoLogins runs `ponte serve --demo` on a fresh data dir, reads the
+// logins it printed, and signs in with each: every role lands on its own home
+// page. The partner admin's home at 1280 px is the README's
 // screenshot (docs/screenshots/home.png is copied from readme-home.png).
 func TestDemoLogins(t *testing.T) {
 	exe := requireChromium(t)
-	app := testapp.NewEmpty(t)
-	if loaded, err := demo.Load(app); err != nil || !loaded {
-		t.Fatalf("loading the demo network: loaded=%v err=%v", loaded, err)
-	}
-	h := startHarness(t, exe, app)
+	h := startHarness(t, exe, t.TempDir(), "--demo")
 	cases := []struct {
 		role, email, h1 string
 	}{

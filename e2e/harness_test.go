@@ -1,14 +1,12 @@
 package e2e
 
 import (
-	"github.com/pocketbase/pocketbase/core"
-
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http/httptest"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,27 +119,99 @@ type harness struct {
 	browser context.Context // chromedp context of the running browser
 }
 
-// newHarness serves a freshly seeded test app on a random loopback port and
-// starts a headless Chromium with a throw-away profile. Everything stops when
-// the test ends, and everything is bounded by testTimeout.
+// newHarness runs the real Ponte binary on a copy of the fixture network's
+// data dir, on a random loopback port, and starts a headless Chromium with a
+// throw-away profile. Everything stops when the test ends, and everything is
+// bounded by testTimeout.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	exe := requireChromium(t)
-	return startHarness(t, exe, testapp.New(t))
+	return startHarness(t, exe, testapp.DataDir(t, true))
 }
 
-// startHarness serves app (already seeded) and starts Chromium.
-func startHarness(t *testing.T, exe string, app core.App) *harness {
+var (
+	binaryOnce sync.Once
+	binaryPath string
+	binaryErr  error
+	binaryDir  string
+)
+
+// ponteBinary builds the binary once per test run (main_test.go's TestMain
+// removes it).
+func ponteBinary(t *testing.T) string {
 	t.Helper()
+	binaryOnce.Do(func() {
+		binaryDir, binaryErr = os.MkdirTemp("", "ponte-e2e-bin-")
+		if binaryErr != nil {
+			return
+		}
+		binaryPath = filepath.Join(binaryDir, "ponte")
+		out, err := exec.Command("go", "build", "-o", binaryPath, "..").CombinedOutput()
+		if err != nil {
+			binaryErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binaryErr != nil {
+		t.Fatalf("building the ponte binary: %v", binaryErr)
+	}
+	return binaryPath
+}
+
+// startServer runs `ponte serve --dir dataDir --http 127.0.0.1:<port>` plus
+// extra arguments and waits until the portal answers; it returns the base URL
+// and the process's output so far (read again later for logs).
+func startServer(t *testing.T, dataDir string, extra ...string) (string, *syncBuffer) {
+	t.Helper()
+	bin := ponteBinary(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listening on 127.0.0.1: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(testapp.Serve(t, app))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
+	addr := ln.Addr().String()
+	ln.Close()
+	out := &syncBuffer{}
+	args := append([]string{"serve", "--dir", dataDir, "--http", addr}, extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("ponte output:\n%s", out.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(testTimeout / 2)
+	for {
+		res, err := http.Get(base + "/login")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return base, out
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ponte never answered %s/login:\n%s", base, out.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling a process that is starting
+	}
+}
+
+// startHarness runs the binary on dataDir (with extra serve arguments) and
+// starts Chromium.
+func startHarness(t *testing.T, exe, dataDir string, extra ...string) *harness {
+	t.Helper()
+	baseURL, _ := startServer(t, dataDir, extra...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
@@ -192,7 +262,7 @@ func startHarness(t *testing.T, exe string, app core.App) *harness {
 			}
 		}
 	})
-	return &harness{t: t, baseURL: srv.URL, browser: browser}
+	return &harness{t: t, baseURL: baseURL, browser: browser}
 }
 
 // browserOutput drops the lines Chromium always prints in a container (no

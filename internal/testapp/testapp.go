@@ -6,6 +6,7 @@ package testapp
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -105,6 +106,30 @@ func fromTemplate(t testing.TB, dir string, buildErr error) *tests.TestApp {
 		t.Fatalf("testapp: register: %v", err)
 	}
 	return app
+}
+
+// DataDir returns a copy of the seeded (or, with seeded false, the empty but
+// migrated) template data dir in t's temp dir, for running the real binary
+// with `serve --dir`. The copy is removed when the test ends.
+func DataDir(t testing.TB, seeded bool) string {
+	t.Helper()
+	var dir string
+	var err error
+	if seeded {
+		templateOnce.Do(func() { templateDir, templateErr = buildTemplate(true) })
+		dir, err = templateDir, templateErr
+	} else {
+		emptyOnce.Do(func() { emptyDir, emptyErr = buildTemplate(false) })
+		dir, err = emptyDir, emptyErr
+	}
+	if err != nil {
+		t.Fatalf("testapp: building template: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "pb_data")
+	if err := os.CopyFS(out, os.DirFS(dir)); err != nil {
+		t.Fatalf("testapp: copying data dir: %v", err)
+	}
+	return out
 }
 
 // CleanupTemplates removes the template data dirs; call it from TestMain
