@@ -84,9 +84,10 @@ func TestPageAccessMatrix(t *testing.T) {
 func TestNavigationShowsOnlyWhatTheRoleMayUse(t *testing.T) {
 	app, srv := newServer(t)
 	for email, want := range map[string][2][]string{
-		testapp.AdminEmail:     {{`href="/partners"`}, {`href="/organisation"`}},
-		testapp.AcmeUserEmail:  {{`href="/organisation"`}, {`href="/partners"`}},
-		testapp.AcmeAdminEmail: {{`href="/organisation"`}, {`href="/partners"`}},
+		testapp.AdminEmail:      {{`href="/partners"`, `href="/people"`, `href="/tiers"`, `href="/settings"`}, {`href="/organisation"`}},
+		testapp.ManagerAnaEmail: {{`href="/partners"`, `href="/people"`, `href="/tiers"`}, {`href="/organisation"`, `href="/settings"`}},
+		testapp.AcmeUserEmail:   {{`href="/organisation"`, `href="/tiers"`}, {`href="/partners"`, `href="/people"`, `href="/settings"`}},
+		testapp.AcmeAdminEmail:  {{`href="/organisation"`, `href="/tiers"`}, {`href="/partners"`, `href="/people"`, `href="/settings"`}},
 	} {
 		r := signedIn(t, app, srv, email).get("/profile")
 		expectContains(t, r, email+" nav", want[0]...)
