@@ -86,6 +86,26 @@ func TestA11y(t *testing.T) {
 			res.Version, strings.Join(append(serious, other...), "\n"))
 	})
 
+	// Forms showing their errors: the messages must be tied to their fields.
+	t.Run("error-states", func(t *testing.T) {
+		rh := &harness{t: t, baseURL: h.baseURL, browser: h.browser}
+		tb := rh.newTab("a11y error states", phoneW, phoneH)
+		if st := tb.login(testapp.AcmeUserEmail, "not-the-password"); st != 400 {
+			t.Fatalf("wrong password: status %d, want 400", st)
+		}
+		tb.poll("the sign-in error", `!!document.querySelector('#login-error')`)
+		tb.assessA11y(axeSrc, "/login (wrong password)", phoneW, phoneH)
+		if st := tb.login(testapp.AdminEmail, testapp.Password); st != 200 {
+			t.Fatalf("signing in as admin: status %d", st)
+		}
+		tb.navigate("/tiers/new")
+		if st := tb.follow(`main form button[type="submit"]`); st != 400 {
+			t.Fatalf("empty tier form: status %d, want 400", st)
+		}
+		tb.poll("the field errors", `document.querySelectorAll('main .field-error').length > 0`)
+		tb.assessA11y(axeSrc, "/tiers/new (errors)", phoneW, phoneH)
+	})
+
 	for _, r := range roles {
 		t.Run(r.role, func(t *testing.T) {
 			// A harness bound to this subtest: the tab closes, and checks
@@ -220,10 +240,18 @@ func (tb *tab) runAxe(axeSrc []byte) axeResult {
 
 // checkA11y loads the page at width w, runs axe-core on it and reports.
 func (tb *tab) checkA11y(axeSrc []byte, p a11yPage, w, h int64) {
+	tb.t.Helper()
+	tb.loadA11y(p, w, h)
+	tb.assessA11y(axeSrc, p.path, w, h)
+}
+
+// assessA11y runs axe-core on the document the tab shows now and fails the
+// test on serious or critical violations.
+func (tb *tab) assessA11y(axeSrc []byte, label string, w, h int64) {
 	t := tb.t
 	t.Helper()
-	tb.loadA11y(p, w, h)
 	res := tb.runAxe(axeSrc)
+	p := a11yPage{path: label}
 
 	where := fmt.Sprintf("%s at %d px (%s, axe-core %s)", p.path, w, tb.name, res.Version)
 	serious, other := res.split()
