@@ -458,3 +458,23 @@ func TestPeopleDirectory(t *testing.T) {
 		expectStatus(t, admin.get("/people?"+q), http.StatusBadRequest, q)
 	}
 }
+
+// TestPartnerActivity: staff and the partner's admin see its recent activity
+// (through the activity rule); a partner user and other partners do not.
+func TestPartnerActivity(t *testing.T) {
+	app, srv := newServer(t)
+	// Diego signs in through the form, which records the event.
+	g := newBrowser(t, srv)
+	g.get("/login")
+	expectStatus(t, g.post("/login", url.Values{"email": {testapp.AcmeUserEmail}, "password": {testapp.Password}}), http.StatusSeeOther, "sign in")
+
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.lang = "en"
+	r := admin.get("/partners/acme-brasil")
+	expectContains(t, r, "admin sees activity", "Recent activity", "<strong>Diego Rocha</strong> signed in")
+	expectContains(t, signedIn(t, app, srv, testapp.ManagerAnaEmail).get("/partners/acme-brasil"), "manager", "Diego Rocha</strong> entrou no portal")
+	expectContains(t, signedIn(t, app, srv, testapp.AcmeAdminEmail).get("/organisation"), "partner admin", "Atividade recente", "Diego Rocha</strong> entrou no portal")
+	expectNotContains(t, g.get("/organisation"), "partner user", "Atividade recente")
+	// Globex's page shows none of Acme's events.
+	expectNotContains(t, admin.get("/partners/globex-mexico"), "other partner", "Diego Rocha")
+}

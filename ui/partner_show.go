@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -23,7 +24,11 @@ type partnerShowData struct {
 	Manage bool
 	// EditURL is set when the viewer may edit the company profile.
 	EditURL string
-	Roles   []string
+	// Activity is the partner's latest events, for viewers the activity List
+	// rule shows them to (staff of the partner, its partner admin).
+	Activity     []ActivityView
+	ShowActivity bool
+	Roles        []string
 }
 
 func (u *portal) partnerShow(e *core.RequestEvent) error {
@@ -81,6 +86,12 @@ func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, r
 	}
 	d.Partner.Users = len(d.Members)
 	user := getCtx(e).User
+	if r := roles.Of(user); roles.IsStaff(r) || r == roles.PartnerAdmin {
+		d.ShowActivity = true
+		if d.Activity, err = recentActivity(e.App, info, rec.Id); err != nil {
+			return nil, err
+		}
+	}
 	if len(editableFields[roles.Of(user)]) > 0 {
 		ok, err := access.CanUpdate(e.App, access.Info(user, http.MethodPatch, nil), rec)
 		if err != nil {
@@ -143,4 +154,43 @@ func (u *portal) memberUpdate(e *core.RequestEvent) error {
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/organisation")
+}
+
+// ActivityView is one line of a partner's recent activity.
+type ActivityView struct {
+	Who  string
+	Kind string
+	When time.Time
+}
+
+// recentActivityShown is how many events a partner page lists.
+const recentActivityShown = 10
+
+// recentActivity lists a partner's latest events through the activity List
+// rule, naming the people the viewer may see (others show as "—").
+func recentActivity(app core.App, info *core.RequestInfo, partnerID string) ([]ActivityView, error) {
+	page, err := access.ListVisible(app, info, "activity", access.ListOptions{
+		Where: []dbx.Expression{dbx.HashExp{"activity.partner": partnerID}}, Sort: []string{"-created"}, PerPage: recentActivityShown})
+	if err != nil {
+		return nil, err
+	}
+	ids := []any{}
+	for _, a := range page.Items {
+		if u := a.GetString("user"); u != "" {
+			ids = append(ids, u)
+		}
+	}
+	people, err := visibleByID(app, info, "users", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ActivityView, 0, len(page.Items))
+	for _, a := range page.Items {
+		who := "—"
+		if u := people[a.GetString("user")]; u != nil {
+			who = u.GetString("name")
+		}
+		out = append(out, ActivityView{Who: who, Kind: a.GetString("kind"), When: a.GetDateTime("created").Time()})
+	}
+	return out, nil
 }

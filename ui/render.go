@@ -139,6 +139,17 @@ func (p *Page) Country(code string) string {
 	return code
 }
 
+// Ago says how long ago t was ("3 hours ago", "há 3 horas").
+func (p *Page) Ago(t time.Time) string { return i18n.Ago(p.Locale, t, now()) }
+
+// ActivityLabel names an activity kind in the page's locale.
+func (p *Page) ActivityLabel(kind string) string {
+	if i18n.Has(p.Locale, "activity."+kind) {
+		return i18n.T(p.Locale, "activity."+kind)
+	}
+	return i18n.T(p.Locale, "activity.other")
+}
+
 // Date formats a date for the page's locale.
 func (p *Page) Date(t time.Time) string { return i18n.Date(p.Locale, t) }
 

@@ -104,3 +104,33 @@ func Money(locale string, amount float64, currency string) string {
 	}
 	return sign + sym + n
 }
+
+// Ago says how long before now t was, in the locale's words: "just now",
+// "5 minutes ago", "yesterday", "3 days ago", or the date beyond a week.
+func Ago(locale string, t, now time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return T(locale, "ago.now")
+	case d < time.Hour:
+		return plural(locale, "ago.minutes", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return plural(locale, "ago.hours", int(d/time.Hour))
+	case d < 48*time.Hour:
+		return T(locale, "ago.yesterday")
+	case d < 7*24*time.Hour:
+		return plural(locale, "ago.days", int(d/(24*time.Hour)))
+	}
+	return Date(locale, t)
+}
+
+// plural picks key.one or key.other for n and formats n into it.
+func plural(locale, key string, n int) string {
+	if n == 1 {
+		return T(locale, key+".one", Int(locale, 1))
+	}
+	return T(locale, key+".other", Int(locale, int64(n)))
+}

@@ -93,12 +93,13 @@ func TestEveryUsedKeyExists(t *testing.T) {
 // Dynamic keys built in templates with print must exist for every value.
 func TestDynamicKeysExist(t *testing.T) {
 	for prefix, values := range map[string][]string{
-		"role.":    {"admin", "manager", "partner_admin", "partner_user"},
-		"status.":  {"applicant", "onboarding", "active", "suspended"},
-		"region.":  {"latam", "north_america", "europe", "apac", "mea"},
-		"error.":   {"generic.title", "400.title", "403.title", "404.title", "413.title", "429.title", "500.title", "generic.body", "400.body", "403.body", "404.body", "413.body", "429.body", "500.body"},
-		"nav.":     {"home", "partners", "organisation", "profile"},
-		"country.": {"BR", "PT", "US", "MX"},
+		"role.":     {"admin", "manager", "partner_admin", "partner_user"},
+		"status.":   {"applicant", "onboarding", "active", "suspended"},
+		"region.":   {"latam", "north_america", "europe", "apac", "mea"},
+		"error.":    {"generic.title", "400.title", "403.title", "404.title", "413.title", "429.title", "500.title", "generic.body", "400.body", "403.body", "404.body", "413.body", "429.body", "500.body"},
+		"nav.":      {"home", "partners", "organisation", "profile"},
+		"country.":  {"BR", "PT", "US", "MX"},
+		"activity.": {"user.login", "user.profile_updated", "partner.updated", "partner.created", "tier.created", "tier.updated", "settings.updated", "other"},
 	} {
 		for _, v := range values {
 			for _, loc := range Locales {
@@ -173,6 +174,48 @@ func TestMessagesWithoutVerbsIgnoreArgs(t *testing.T) {
 	for _, loc := range Locales {
 		if got := T(loc, "profile.other_sessions.zero", "0"); strings.Contains(got, "%!") {
 			t.Errorf("%s: %q", loc, got)
+		}
+	}
+}
+
+func TestAgo(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		loc  string
+		d    time.Duration
+		want string
+	}{
+		{EN, 10 * time.Second, "just now"},
+		{EN, time.Minute, "1 minute ago"},
+		{PTBR, 5 * time.Minute, "há 5 minutos"},
+		{EN, 3 * time.Hour, "3 hours ago"},
+		{PTBR, time.Hour, "há 1 hora"},
+		{PTBR, 30 * time.Hour, "ontem"},
+		{EN, 3 * 24 * time.Hour, "3 days ago"},
+		{PTBR, 10 * 24 * time.Hour, "17/11/2026"},
+	} {
+		if got := Ago(c.loc, now.Add(-c.d), now); got != c.want {
+			t.Errorf("Ago(%s, -%v) = %q, want %q", c.loc, c.d, got, c.want)
+		}
+	}
+}
+
+// TestEveryActivityKindHasALabel reads the Kind constants of the activity
+// package and checks both catalogues label each (pages show them).
+func TestEveryActivityKindHasALabel(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "activity", "activity.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := regexp.MustCompile(`Kind\w+\s*=\s*"([a-z0-9_.]+)"`).FindAllStringSubmatch(string(raw), -1)
+	if len(kinds) < 5 {
+		t.Fatalf("found only %d activity kinds: the scanner is broken", len(kinds))
+	}
+	for _, k := range kinds {
+		for _, loc := range Locales {
+			if !Has(loc, "activity."+k[1]) {
+				t.Errorf("activity kind %q has no label in %s", k[1], loc)
+			}
 		}
 	}
 }
