@@ -19,6 +19,7 @@ import (
 // linkAttributes marks every link so it passes no referrer or authority.
 type linkAttributes struct{}
 
+// Transform implements parser.ASTTransformer: it adds rel to every link.
 func (linkAttributes) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
