@@ -257,6 +257,13 @@ func TestStaticAssetsAreServedWithChecksums(t *testing.T) {
 		}
 	}
 	expectStatus(t, b.get("/static/abc/nothing.css"), http.StatusNotFound, "unknown asset")
+	fav := newBrowser(t, srv).get("/favicon.ico")
+	expectStatus(t, fav, http.StatusMovedPermanently, "favicon")
+	icon := newBrowser(t, srv).get(fav.Header.Get("Location"))
+	expectStatus(t, icon, http.StatusOK, "favicon target")
+	if !strings.Contains(icon.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Error("our SVG icon is served without its own restrictive CSP")
+	}
 }
 
 func TestThemeStylesheet(t *testing.T) {
