@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -128,4 +129,63 @@ func uploadedFile(e *core.RequestEvent, field string) (*filesystem.File, error) 
 		return nil, nil
 	}
 	return filesystem.NewFileFromMultipart(fhs[0])
+}
+
+// maxPage bounds the page number a list accepts.
+const maxPage = 100000
+
+// listQuery reads the parts every list page shares: the search text (at most
+// 100 characters of valid UTF-8) and the 1-based page number. Bad values get
+// a translated message in errs under "q" or "page".
+func listQuery(loc string, q url.Values, errs map[string]string) (search string, page int) {
+	search = strings.TrimSpace(q.Get("q"))
+	if !utf8.ValidString(search) || utf8.RuneCountInString(search) > 100 {
+		errs["q"] = tr(loc, "validation.search_too_long")
+		search = ""
+	}
+	page = 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPage {
+			errs["page"] = tr(loc, "validation.invalid")
+		} else {
+			page = n
+		}
+	}
+	return search, page
+}
+
+// listURL links to a list page with the non-empty filters and the page.
+func listURL(path string, filters map[string]string, page int) string {
+	v := url.Values{}
+	for k, s := range filters {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// Pager is the previous/next navigation under a list.
+type Pager struct {
+	Page             int
+	PrevURL, NextURL string
+}
+
+// newPager links the neighbours of page; hasMore says whether a next page exists.
+func newPager(path string, filters map[string]string, page int, hasMore bool) Pager {
+	pg := Pager{Page: page}
+	if page > 1 {
+		pg.PrevURL = listURL(path, filters, page-1)
+	}
+	if hasMore {
+		pg.NextURL = listURL(path, filters, page+1)
+	}
+	return pg
 }

@@ -2,12 +2,9 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -33,10 +30,7 @@ type Option struct {
 // partnerListData is the directory page's data.
 type partnerListData struct {
 	Partners  []*PartnerView
-	Page      int
-	HasMore   bool
-	PrevURL   string
-	NextURL   string
+	Pager     Pager
 	Tiers     []Option
 	Managers  []Option
 	Countries []Option
@@ -56,13 +50,10 @@ func (u *portal) parsePartnerFilter(e *core.RequestEvent, errs map[string]string
 	loc := u.locale(e)
 	q := e.Request.URL.Query()
 	f := partnerFilter{
-		Q: strings.TrimSpace(q.Get("q")), Tier: q.Get("tier"), Status: q.Get("status"),
-		Country: strings.ToUpper(q.Get("country")), Manager: q.Get("manager"), Sort: q.Get("sort"), Page: 1,
+		Tier: q.Get("tier"), Status: q.Get("status"),
+		Country: strings.ToUpper(q.Get("country")), Manager: q.Get("manager"), Sort: q.Get("sort"),
 	}
-	if !utf8.ValidString(f.Q) || utf8.RuneCountInString(f.Q) > 100 {
-		errs["q"] = tr(loc, "validation.search_too_long")
-		f.Q = strings.ToValidUTF8(f.Q, "")
-	}
+	f.Q, f.Page = listQuery(loc, q, errs)
 	if f.Tier != "" && !recordID.MatchString(f.Tier) {
 		errs["tier"] = tr(loc, "validation.invalid")
 	}
@@ -81,36 +72,16 @@ func (u *portal) parsePartnerFilter(e *core.RequestEvent, errs map[string]string
 		errs["sort"] = tr(loc, "validation.invalid")
 		f.Sort = "name"
 	}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			errs["page"] = tr(loc, "validation.invalid")
-		} else {
-			f.Page = n
-		}
-	}
 	return f
 }
 
-// values returns the filter as a query string for links, with page set.
-func (f partnerFilter) values(page int) string {
-	v := url.Values{}
-	for k, s := range map[string]string{"q": f.Q, "tier": f.Tier, "status": f.Status,
-		"country": f.Country, "manager": f.Manager} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
+// filters returns the filter for links (the default sort left out).
+func (f partnerFilter) filters() map[string]string {
+	m := map[string]string{"q": f.Q, "tier": f.Tier, "status": f.Status, "country": f.Country, "manager": f.Manager}
 	if f.Sort != "name" {
-		v.Set("sort", f.Sort)
+		m["sort"] = f.Sort
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/partners"
-	}
-	return "/partners?" + v.Encode()
+	return m
 }
 
 func (u *portal) partnerList(e *core.RequestEvent) error {
@@ -118,7 +89,7 @@ func (u *portal) partnerList(e *core.RequestEvent) error {
 	info := access.Info(c.User, http.MethodGet, nil)
 	errs := map[string]string{}
 	f := u.parsePartnerFilter(e, errs)
-	d := &partnerListData{Statuses: roles.PartnerStatuses, Page: f.Page}
+	d := &partnerListData{Statuses: roles.PartnerStatuses, Pager: Pager{Page: f.Page}}
 	p := &Page{Title: u.t(e, "partners.title"), Data: d, Errors: errs, Values: map[string]string{
 		"q": f.Q, "tier": f.Tier, "status": f.Status, "country": f.Country, "manager": f.Manager, "sort": f.Sort,
 	}}
@@ -151,13 +122,7 @@ func (u *portal) partnerList(e *core.RequestEvent) error {
 	if d.Partners, err = u.partnersWithUsers(e, info, page.Items); err != nil {
 		return err
 	}
-	d.HasMore = page.HasMore
-	if f.Page > 1 {
-		d.PrevURL = f.values(f.Page - 1)
-	}
-	if page.HasMore {
-		d.NextURL = f.values(f.Page + 1)
-	}
+	d.Pager = newPager("/partners", f.filters(), f.Page, page.HasMore)
 	return u.render(e, http.StatusOK, "partner_list", p)
 }
 

@@ -2,11 +2,7 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -26,9 +22,7 @@ type peopleData struct {
 	People   []personRow
 	Roles    []string
 	Partners []Option
-	Page     int
-	PrevURL  string
-	NextURL  string
+	Pager    Pager
 }
 
 // peopleList is the staff's directory of people: search by name or job
@@ -39,12 +33,9 @@ func (u *portal) peopleList(e *core.RequestEvent) error {
 	loc := u.locale(e)
 	info := access.Info(c.User, http.MethodGet, nil)
 	q := e.Request.URL.Query()
-	f := map[string]string{"q": strings.TrimSpace(q.Get("q")), "role": q.Get("role"), "partner": q.Get("partner"), "state": q.Get("state")}
 	errs := map[string]string{}
-	if !utf8.ValidString(f["q"]) || utf8.RuneCountInString(f["q"]) > 100 {
-		errs["q"] = tr(loc, "validation.search_too_long")
-		f["q"] = ""
-	}
+	search, page := listQuery(loc, q, errs)
+	f := map[string]string{"q": search, "role": q.Get("role"), "partner": q.Get("partner"), "state": q.Get("state")}
 	if f["role"] != "" && !slices.Contains(roles.All, f["role"]) {
 		errs["role"] = tr(loc, "validation.invalid_value")
 	}
@@ -54,16 +45,7 @@ func (u *portal) peopleList(e *core.RequestEvent) error {
 	if f["state"] != "" && f["state"] != "active" && f["state"] != "deactivated" {
 		errs["state"] = tr(loc, "validation.invalid_value")
 	}
-	page := 1
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100000 {
-			errs["page"] = tr(loc, "validation.invalid")
-		} else {
-			page = n
-		}
-	}
-	d := &peopleData{Roles: roles.All, Page: page}
+	d := &peopleData{Roles: roles.All, Pager: Pager{Page: page}}
 	p := &Page{Title: u.t(e, "people.title"), Data: d, Errors: errs, Values: f}
 	partners, err := access.ListVisible(e.App, info, "partners", access.ListOptions{Sort: []string{"name"}, PerPage: 200})
 	if err != nil {
@@ -113,26 +95,6 @@ func (u *portal) peopleList(e *core.RequestEvent) error {
 		}
 		d.People = append(d.People, row)
 	}
-	link := func(n int) string {
-		v := url.Values{}
-		for k, s := range f {
-			if s != "" {
-				v.Set(k, s)
-			}
-		}
-		if n > 1 {
-			v.Set("page", strconv.Itoa(n))
-		}
-		if len(v) == 0 {
-			return "/people"
-		}
-		return "/people?" + v.Encode()
-	}
-	if page > 1 {
-		d.PrevURL = link(page - 1)
-	}
-	if res.HasMore {
-		d.NextURL = link(page + 1)
-	}
+	d.Pager = newPager("/people", f, page, res.HasMore)
 	return u.render(e, http.StatusOK, "people", p)
 }
