@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,61 +155,11 @@ func ponteBinary(t *testing.T) string {
 	return binaryPath
 }
 
-// startServer runs `ponte serve --dir dataDir --http 127.0.0.1:<port>` plus
-// extra arguments and waits until the portal answers; it returns the base URL
-// and the process's output so far (read again later for logs).
-func startServer(t *testing.T, dataDir string, extra ...string) (string, *syncBuffer) {
-	t.Helper()
-	bin := ponteBinary(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listening on 127.0.0.1: %v", err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	out := &syncBuffer{}
-	args := append([]string{"serve", "--dir", dataDir, "--http", addr}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("ponte output:\n%s", out.String())
-		}
-	})
-	base := "http://" + addr
-	deadline := time.Now().Add(testTimeout / 2)
-	for {
-		res, err := http.Get(base + "/login")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return base, out
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ponte never answered %s/login:\n%s", base, out.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling a process that is starting
-	}
-}
-
 // startHarness runs the binary on dataDir (with extra serve arguments) and
 // starts Chromium.
 func startHarness(t *testing.T, exe, dataDir string, extra ...string) *harness {
 	t.Helper()
-	baseURL, _ := startServer(t, dataDir, extra...)
+	baseURL := testapp.ServeBinary(t, ponteBinary(t), dataDir, testTimeout/2, extra...).URL
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
