@@ -73,10 +73,14 @@ func oauth2Provider(e *core.RequestEvent, name string) (auth.Provider, error) {
 	return p, nil
 }
 
+// pocketBaseDefaultAppURL is PocketBase's own default Application URL: when
+// the setting still holds it, the operator has not set the portal's address.
+const pocketBaseDefaultAppURL = "http://localhost:8090"
+
 // portalBaseURL is the address partners use: the Application URL from the
-// settings when set, else this request's own scheme and host.
+// settings once the operator has set it, else this request's scheme and host.
 func portalBaseURL(e *core.RequestEvent) string {
-	if u := strings.TrimRight(e.App.Settings().Meta.AppURL, "/"); u != "" && !strings.Contains(u, "localhost:8090") {
+	if u := strings.TrimRight(e.App.Settings().Meta.AppURL, "/"); u != "" && u != pocketBaseDefaultAppURL {
 		return u
 	}
 	scheme := "http"

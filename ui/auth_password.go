@@ -71,7 +71,7 @@ func (u *portal) resetSubmit(e *core.RequestEvent) error {
 		return u.render(e, http.StatusBadRequest, "reset", p)
 	}
 	pw, confirm := e.Request.PostFormValue("password"), e.Request.PostFormValue("password_confirm")
-	if msg := checkNewPassword(loc, pw, confirm, p.Errors); msg {
+	if checkNewPassword(loc, pw, confirm, p.Errors) {
 		return u.render(e, http.StatusBadRequest, "reset", p)
 	}
 	user.SetPassword(pw) // rotates the token key: old sessions and REST tokens end
