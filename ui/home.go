@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/pocketbase/dbx"
@@ -60,7 +61,9 @@ func (u *portal) home(e *core.RequestEvent) error {
 
 	pid := c.User.GetString("partner")
 	rec, err := access.FindVisible(e.App, info, "partners", pid)
-	if err != nil {
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	} else if err != nil {
 		return err
 	}
 	views, err := partnerViews(e.App, info, []*core.Record{rec})

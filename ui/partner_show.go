@@ -58,7 +58,9 @@ func (u *portal) organisationShow(e *core.RequestEvent) error {
 	c := getCtx(e)
 	info := access.Info(c.User, http.MethodGet, nil)
 	rec, err := access.FindVisible(e.App, info, "partners", c.User.GetString("partner"))
-	if err != nil {
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	} else if err != nil {
 		return err
 	}
 	d, err := u.partnerShowData(e, info, rec)
