@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -10,11 +9,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testapp.CleanupTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testapp.Main(m) }
 
 // TestIndexesBehindEveryPageFilter checks that every column a portal page or
 // a rule filters or sorts by leads an index, so lists stay fast at size.

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,11 +14,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testapp.CleanupTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testapp.Main(m) }
 
 // browser is a minimal cookie-keeping client that does not follow redirects,
 // so tests see each response as the portal sent it.

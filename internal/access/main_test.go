@@ -1,14 +1,9 @@
 package access_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testapp.CleanupTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testapp.Main(m) }

@@ -2,7 +2,6 @@ package demo_test
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +15,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testapp.CleanupTemplates()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testapp.Main(m) }
 
 // printedLogins are the portal logins LoadAndReport prints, with their roles.
 var printedLogins = []struct{ email, role string }{

@@ -132,6 +132,14 @@ func DataDir(t testing.TB, seeded bool) string {
 	return out
 }
 
+// Main runs a package's tests and then removes the template data dirs; use it
+// as the whole body of TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	CleanupTemplates()
+	os.Exit(code)
+}
+
 // CleanupTemplates removes the template data dirs; call it from TestMain
 // after m.Run() to leave nothing behind in the temp dir.
 func CleanupTemplates() {
