@@ -25,17 +25,38 @@ var files embed.FS
 
 var catalogues = map[string]map[string]string{}
 
+// init loads every catalogue file. A locale's messages may be split across
+// files by feature area: "en.json" and "documents.en.json" both belong to
+// "en". A key defined twice for one locale is a start-up error.
 func init() {
 	for _, loc := range Locales {
-		raw, err := files.ReadFile("locales/" + loc + ".json")
+		catalogues[loc] = map[string]string{}
+	}
+	entries, err := files.ReadDir("locales")
+	if err != nil {
+		panic(err)
+	}
+	for _, ent := range entries {
+		name := strings.TrimSuffix(ent.Name(), ".json")
+		loc := name[strings.LastIndex(name, ".")+1:]
+		cat, ok := catalogues[loc]
+		if !ok {
+			panic(fmt.Sprintf("i18n: %s: unknown locale %q", ent.Name(), loc))
+		}
+		raw, err := files.ReadFile("locales/" + ent.Name())
 		if err != nil {
 			panic(err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(raw, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s.json: %v", loc, err))
+			panic(fmt.Sprintf("i18n: %s: %v", ent.Name(), err))
 		}
-		catalogues[loc] = m
+		for k, v := range m {
+			if _, dup := cat[k]; dup {
+				panic(fmt.Sprintf("i18n: %s: key %q is defined twice for %s", ent.Name(), k, loc))
+			}
+			cat[k] = v
+		}
 	}
 }
 
