@@ -11,4 +11,5 @@ func Register(app core.App) {
 	bindPartnerHooks(app)
 	bindSettingsHooks(app)
 	bindMailHooks(app)
+	bindDocumentHooks(app)
 }

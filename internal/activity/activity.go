@@ -15,7 +15,29 @@ const (
 	KindTierCreated     = "tier.created"
 	KindTierUpdated     = "tier.updated"
 	KindSettingsUpdated = "settings.updated"
+
+	KindDocumentCreated      = "document.created"
+	KindDocumentUpdated      = "document.updated"
+	KindDocumentDeleted      = "document.deleted"
+	KindDocumentVersionAdded = "document.version_added"
+	// KindDocumentRevised marks a new version of a published document: the
+	// event notifications turn into "Price list Q3 was updated".
+	KindDocumentRevised      = "document.revised"
+	KindDocumentRestored     = "document.version_restored"
+	KindDocumentDownloaded   = "document.downloaded"
+	KindDocumentAcknowledged = "document.acknowledged"
 )
+
+// actorKey is a record's custom (unsaved) data key naming the user who made
+// the change, for model hooks that keep histories: model hooks see the record
+// but not the request.
+const actorKey = "@ponte.actor"
+
+// SetActor remembers on rec which user is changing it.
+func SetActor(rec *core.Record, userID string) { rec.Set(actorKey, userID) }
+
+// Actor returns the user id set by SetActor, or "".
+func Actor(rec *core.Record) string { return rec.GetString(actorKey) }
 
 // Record appends one event for user (nil for a system event) about the target
 // record (nil for none). The user's partner is copied so per-partner counts

@@ -18,12 +18,18 @@ type Branding struct {
 	DefaultLocale string
 	Currency      string // ISO 4217 base currency of amounts (tier requirements, deals)
 	RecordID      string
+	// MaxUploadBytes is the per-file limit of document uploads.
+	MaxUploadBytes int64
 }
 
 var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // Defaults are used before the settings record exists or when it is broken.
-var Defaults = Branding{Name: "Ponte", Colour: "#0f6e6e", DefaultLocale: i18n.PTBR, Currency: "BRL"}
+var Defaults = Branding{Name: "Ponte", Colour: "#0f6e6e", DefaultLocale: i18n.PTBR, Currency: "BRL",
+	MaxUploadBytes: DefaultMaxUploadMB << 20}
+
+// DefaultMaxUploadMB is the document upload limit until an admin sets one.
+const DefaultMaxUploadMB = 100
 
 // Load reads the settings record (settings has a public View rule, so reading
 // it directly shows nobody anything they could not see through the API).
@@ -46,6 +52,9 @@ func Load(app core.App) Branding {
 	}
 	if v := i18n.Normalize(r.GetString("default_locale")); v != "" {
 		b.DefaultLocale = v
+	}
+	if mb := r.GetInt("max_upload_mb"); mb > 0 {
+		b.MaxUploadBytes = int64(mb) << 20
 	}
 	if logo := r.GetString("logo"); logo != "" {
 		b.LogoURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + logo + "?thumb=0x48"

@@ -1,0 +1,253 @@
+// Package documents holds the document library's logic shared by hooks and
+// the portal: tag and file-name clean-up, the kind of a file, audience reach
+// and download counting.
+package documents
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/ponte-portal/ponte/internal/activity"
+)
+
+// Limits of a document's tags.
+const (
+	MaxTags      = 20
+	MaxTagLength = 40
+)
+
+// Kinds are the types a file is sorted into in the library's filter.
+var Kinds = []string{"pdf", "document", "spreadsheet", "presentation", "image", "archive", "video", "text", "other"}
+
+// Statuses of a document, in editing order.
+var Statuses = []string{"draft", "published", "archived"}
+
+// Audiences a shared document can be targeted at.
+var Audiences = []string{"all", "tiers", "regions", "partners"}
+
+// Tags decodes a tags value (JSON array, []string or a comma-separated
+// string) without validating it.
+func Tags(raw any) []string {
+	var out []string
+	switch v := raw.(type) {
+	case types.JSONRaw:
+		if err := json.Unmarshal(v, &out); err != nil {
+			return nil
+		}
+	case []byte:
+		if err := json.Unmarshal(v, &out); err != nil {
+			return nil
+		}
+	case []string:
+		out = v
+	case []any:
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	case string:
+		if strings.HasPrefix(strings.TrimSpace(v), "[") {
+			_ = json.Unmarshal([]byte(v), &out)
+		} else {
+			out = strings.Split(v, ",")
+		}
+	}
+	return out
+}
+
+// NormalizeTags trims tags, collapses inner spaces, drops empty ones and
+// case-insensitive duplicates, and checks the limits. The result is never nil.
+func NormalizeTags(raw any) ([]string, error) {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range Tags(raw) {
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" {
+			continue
+		}
+		if !utf8.ValidString(t) || strings.ContainsFunc(t, func(r rune) bool { return unicode.IsControl(r) || r == ',' }) {
+			return nil, errors.New("a tag contains characters that are not allowed")
+		}
+		if utf8.RuneCountInString(t) > MaxTagLength {
+			return nil, fmt.Errorf("a tag is longer than %d characters", MaxTagLength)
+		}
+		if k := strings.ToLower(t); !seen[k] {
+			seen[k] = true
+			out = append(out, t)
+		}
+	}
+	if len(out) > MaxTags {
+		return nil, fmt.Errorf("at most %d tags", MaxTags)
+	}
+	return out, nil
+}
+
+// CleanFileName makes an uploaded file's name safe to show and to send in a
+// Content-Disposition header: the last path element only, no control
+// characters, no leading dots, at most 150 characters with the extension
+// kept.
+func CleanFileName(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = path.Base("/" + name)
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' || r == '/' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(strings.TrimSpace(name), ". ")
+	if name == "" || name == "/" {
+		return "file"
+	}
+	if utf8.RuneCountInString(name) > 150 {
+		ext := path.Ext(name)
+		if utf8.RuneCountInString(ext) > 16 {
+			ext = ""
+		}
+		r := []rune(strings.TrimSuffix(name, ext))
+		name = string(r[:150-utf8.RuneCountInString(ext)]) + ext
+	}
+	return name
+}
+
+// KindOf sorts a file into one of Kinds by its sniffed MIME type, with the
+// name's extension deciding between the office formats (which all sniff as
+// zip or OLE containers).
+func KindOf(mime, filename string) string {
+	mime, _, _ = strings.Cut(mime, ";")
+	ext := strings.ToLower(path.Ext(filename))
+	switch {
+	case mime == "application/pdf":
+		return "pdf"
+	case strings.HasPrefix(mime, "image/"):
+		return "image"
+	case strings.HasPrefix(mime, "video/"):
+		return "video"
+	}
+	switch ext {
+	case ".doc", ".docx", ".odt", ".rtf", ".pages":
+		return "document"
+	case ".xls", ".xlsx", ".ods", ".csv", ".numbers":
+		return "spreadsheet"
+	case ".ppt", ".pptx", ".odp", ".key":
+		return "presentation"
+	case ".zip", ".7z", ".rar", ".gz", ".tgz", ".tar":
+		return "archive"
+	case ".txt", ".md":
+		return "text"
+	}
+	switch {
+	case strings.Contains(mime, "wordprocessing") || mime == "application/msword":
+		return "document"
+	case strings.Contains(mime, "spreadsheet") || mime == "text/csv":
+		return "spreadsheet"
+	case strings.Contains(mime, "presentation"):
+		return "presentation"
+	case mime == "application/zip" || mime == "application/gzip" || mime == "application/x-7z-compressed":
+		return "archive"
+	case strings.HasPrefix(mime, "text/plain"):
+		return "text"
+	}
+	return "other"
+}
+
+// Audience is who a shared document is for, as the editor form sets it.
+type Audience struct {
+	Kind     string // one of Audiences
+	Tiers    []string
+	Regions  []string
+	Partners []string
+	// Private names the one partner a private document belongs to; the
+	// other fields are then ignored.
+	Private string
+}
+
+// AudienceOf reads a document's audience.
+func AudienceOf(doc *core.Record) Audience {
+	return Audience{
+		Kind: doc.GetString("audience"), Tiers: doc.GetStringSlice("audience_tiers"),
+		Regions: doc.GetStringSlice("audience_regions"), Partners: doc.GetStringSlice("audience_partners"),
+		Private: doc.GetString("partner"),
+	}
+}
+
+// reachablePartnerStatuses are the partners content reaches: applicants and
+// suspended partners are not counted.
+var reachablePartnerStatuses = []any{"onboarding", "active"}
+
+// PartnerWhere is the condition on the partners table for the partners an
+// audience reaches.
+func (a Audience) PartnerWhere() dbx.Expression {
+	status := dbx.In("partners.status", reachablePartnerStatuses...)
+	if a.Private != "" {
+		return dbx.And(status, dbx.HashExp{"partners.id": a.Private})
+	}
+	in := func(col string, vals []string) dbx.Expression {
+		if len(vals) == 0 {
+			return dbx.NewExp("1=0")
+		}
+		args := make([]any, len(vals))
+		for i, v := range vals {
+			args[i] = v
+		}
+		return dbx.In(col, args...)
+	}
+	switch a.Kind {
+	case "all":
+		return status
+	case "tiers":
+		return dbx.And(status, in("partners.tier", a.Tiers))
+	case "regions":
+		return dbx.And(status, in("partners.region", a.Regions))
+	case "partners":
+		return dbx.And(status, in("partners.id", a.Partners))
+	}
+	return dbx.NewExp("1=0")
+}
+
+// Reach counts the partners and the active users an audience reaches. It is
+// an aggregate for the staff editor, not a list of records.
+func Reach(app core.App, a Audience) (partners, users int, err error) {
+	if err = app.DB().Select("COUNT(*)").From("partners").Where(a.PartnerWhere()).Row(&partners); err != nil {
+		return 0, 0, err
+	}
+	err = app.DB().Select("COUNT(*)").From("users").
+		InnerJoin("partners", dbx.NewExp("partners.id = users.partner")).
+		Where(a.PartnerWhere()).AndWhere(dbx.HashExp{"users.deactivated": false}).Row(&users)
+	return partners, users, err
+}
+
+// RecordDownload counts one download of version by user: a document_downloads
+// row and an activity event, in one transaction. The caller has checked that
+// the user may see the document.
+func RecordDownload(app core.App, user, version *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		c, err := tx.FindCachedCollectionByNameOrId("document_downloads")
+		if err != nil {
+			return err
+		}
+		row := core.NewRecord(c)
+		row.Set("document", version.GetString("document"))
+		row.Set("version", version.Id)
+		row.Set("user", user.Id)
+		if err := tx.Save(row); err != nil {
+			return err
+		}
+		doc, err := tx.FindRecordById("documents", version.GetString("document"))
+		if err != nil {
+			return err
+		}
+		return activity.Record(tx, user, activity.KindDocumentDownloaded, doc)
+	})
+}
