@@ -21,6 +21,13 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"tiers":    {"name", "rank"},
 		"activity": {"partner", "user", "kind", "created", "target_collection"},
 		"sessions": {"token_hash", "user", "expires"},
+
+		"documents":                 {"revised", "status", "folder", "partner", "kind", "audience", "owner", "published", "title"},
+		"document_versions":         {"document", "content_of", "uploaded_by"},
+		"document_downloads":        {"document", "version", "partner", "user"},
+		"document_acknowledgements": {"version", "document", "user", "partner"},
+		"document_changes":          {"document"},
+		"document_folders":          {"parent"},
 	}
 	for table, cols := range need {
 		var rows []struct {
