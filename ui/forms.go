@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,6 +23,15 @@ const (
 	maxUploadBytes = 4 << 20
 )
 
+// largeUploadPath matches the routes that take document files, whose limit
+// is the operator's setting rather than maxUploadBytes. Their routes also
+// drop PocketBase's default 32 MB body limit.
+var largeUploadPath = regexp.MustCompile(`^/documents/(new|[a-z0-9]{15}/versions)$`)
+
+// uploadLimitKey holds the document upload limit of a request, for the 413
+// page to state it.
+const uploadLimitKey = "ponte.upload_limit"
+
 // parseForm reads a urlencoded form with a size limit, once (the CSRF check
 // reads it first; handlers calling it again get the parsed form). Any
 // malformed body is a 400, an oversized one a 413, never a 500.
@@ -30,7 +40,17 @@ func parseForm(e *core.RequestEvent) error {
 		return nil
 	}
 	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
-		e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxUploadBytes)
+		limit := int64(maxUploadBytes)
+		if largeUploadPath.MatchString(e.Request.URL.Path) {
+			// Document files: the operator's limit plus room for the form.
+			limit = getCtx(e).Brand.MaxUploadBytes
+			e.Set(uploadLimitKey, limit)
+			limit += 1 << 20
+		}
+		if e.Request.ContentLength > limit {
+			return e.Error(http.StatusRequestEntityTooLarge, "", errors.New("upload over the limit"))
+		}
+		e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, limit)
 		if err := e.Request.ParseMultipartForm(1 << 20); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {

@@ -46,6 +46,13 @@ func newEngine(a *assets) (*engine, error) {
 			return m, nil
 		},
 		"initials": initials,
+		// withData hands a partial the page with other Data (same locale,
+		// user and tokens).
+		"withData": func(p *Page, data any) *Page {
+			cp := *p
+			cp.Data = data
+			return &cp
+		},
 	}
 	files, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
@@ -159,6 +166,9 @@ func (p *Page) LongDate(t time.Time) string { return i18n.LongDate(p.Locale, t) 
 // DateTime formats a moment for the page's locale.
 func (p *Page) DateTime(t time.Time) string { return i18n.DateTime(p.Locale, t) }
 
+// Bytes formats a file size for the page's locale.
+func (p *Page) Bytes(n int64) string { return i18n.Bytes(p.Locale, n) }
+
 // Int formats a whole number for the page's locale.
 func (p *Page) Int(n int) string { return i18n.Int(p.Locale, int64(n)) }
 
@@ -193,6 +203,25 @@ func (u *portal) render(e *core.RequestEvent, status int, name string, p *Page) 
 	return err
 }
 
+// renderFragment executes one named template of a page (an htmx partial)
+// with the page's usual fields filled in.
+func (u *portal) renderFragment(e *core.RequestEvent, page, name string, p *Page) error {
+	t, ok := u.eng.pages[page]
+	if !ok {
+		return fmt.Errorf("ui: no page template %q", page)
+	}
+	u.fillPage(e, p)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
+		return fmt.Errorf("ui: rendering %s/%s: %w", page, name, err)
+	}
+	e.Response.Header().Set("Content-Type", "text/html; charset=utf-8")
+	e.Response.Header().Set("Cache-Control", "no-store")
+	e.Response.WriteHeader(http.StatusOK)
+	_, err := e.Response.Write(buf.Bytes())
+	return err
+}
+
 // renderError renders the styled error page for status in the request's
 // locale. It never shows err's text: that goes to the log only.
 func (u *portal) renderError(e *core.RequestEvent, status int, err error) {
@@ -216,7 +245,11 @@ func (u *portal) renderError(e *core.RequestEvent, status int, err error) {
 	case http.StatusInternalServerError:
 		key = "error.500"
 	}
-	p := &Page{Data: map[string]any{"Code": status, "Key": key}}
+	data := map[string]any{"Code": status, "Key": key}
+	if lim, ok := e.Get(uploadLimitKey).(int64); ok && status == http.StatusRequestEntityTooLarge {
+		data["Limit"] = lim
+	}
+	p := &Page{Data: data}
 	p.Title = i18n.T(u.locale(e), key+".title")
 	if rerr := u.render(e, status, "error", p); rerr != nil {
 		e.App.Logger().Error("rendering error page", "error", rerr)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
@@ -91,6 +92,12 @@ func (u *portal) routes(e *core.ServeEvent) {
 	in.POST("/tiers/new", u.tierEditSubmit)
 	in.GET("/tiers/{id}/edit", u.tierEditShow)
 	in.POST("/tiers/{id}/edit", u.tierEditSubmit)
+	in.GET("/documents", u.documentList)
+	in.GET("/documents/{id}", u.documentShow)
+	in.GET("/documents/{id}/history", u.documentHistory)
+	in.GET("/documents/{id}/download", u.documentDownload)
+	in.GET("/documents/{id}/versions/{n}/download", u.documentVersionDownload)
+	in.POST("/documents/{id}/acknowledge", u.documentAcknowledge)
 	in.GET("/partners/{slug}", u.partnerShow)
 	in.POST("/members/{id}", u.memberUpdate)
 	in.GET("/partners/{slug}/edit", u.partnerEditShow)
@@ -100,6 +107,20 @@ func (u *portal) routes(e *core.ServeEvent) {
 	staff.BindFunc(requireRole(roles.Admin, roles.Manager))
 	staff.GET("/partners", u.partnerList)
 	staff.GET("/people", u.peopleList)
+	staff.GET("/documents/new", u.documentNewShow)
+	// Document uploads have the operator's limit (parseForm), not
+	// PocketBase's default 32 MB body limit.
+	staff.POST("/documents/new", u.documentNewSubmit).Unbind(apis.DefaultBodyLimitMiddlewareId)
+	staff.GET("/documents/reach", u.documentReach)
+	staff.GET("/folders", u.documentFolders)
+	staff.POST("/folders", u.documentFolderCreate)
+	staff.POST("/folders/{id}", u.documentFolderUpdate)
+	staff.GET("/documents/{id}/edit", u.documentEditShow)
+	staff.POST("/documents/{id}/edit", u.documentEditSubmit)
+	staff.POST("/documents/{id}/versions", u.documentVersionUpload).Unbind(apis.DefaultBodyLimitMiddlewareId)
+	staff.POST("/documents/{id}/versions/{n}/restore", u.documentVersionRestore)
+	staff.POST("/documents/{id}/status", u.documentStatus)
+	staff.POST("/documents/{id}/delete", u.documentDelete)
 
 	admin := in.Group("")
 	admin.BindFunc(requireRole(roles.Admin))

@@ -163,7 +163,8 @@ func navFor(p *Page) []NavItem {
 	if p.User == nil {
 		return nil
 	}
-	items := []NavItem{{Href: "/", Label: p.T("nav.home"), Icon: "home"}}
+	items := []NavItem{{Href: "/", Label: p.T("nav.home"), Icon: "home"},
+		{Href: "/documents", Label: p.T("nav.documents"), Icon: "documents", Short: p.T("nav.documents_short")}}
 	switch {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})

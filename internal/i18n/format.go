@@ -134,3 +134,19 @@ func plural(locale, key string, n int) string {
 	}
 	return T(locale, key+".other", Int(locale, int64(n)))
 }
+
+// Bytes formats a size with a binary unit ("1.5 MB", "1,5 MB").
+func Bytes(locale string, n int64) string {
+	units := []string{"B", "KB", "MB", "GB", "TB"}
+	f := float64(n)
+	i := 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	decimals := 1
+	if i == 0 || f >= 100 {
+		decimals = 0
+	}
+	return Number(locale, f, decimals) + " " + units[i]
+}

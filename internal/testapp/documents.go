@@ -25,8 +25,8 @@ const (
 // FixtureDocument describes one fixture document.
 type FixtureDocument struct {
 	ID, Title, Folder, Status, Audience, Partner string
-	Tiers, Regions, Partners                    []string
-	RequiresAck                                 bool
+	Tiers, Regions, Partners                     []string
+	RequiresAck                                  bool
 }
 
 // FixtureDocuments lists the documents SeedDocuments writes; each gets one
