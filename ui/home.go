@@ -27,16 +27,43 @@ type homeData struct {
 	Total    int
 	Partners []*PartnerView
 	HasMore  bool
+	// Both: the latest documents the user may see.
+	Docs []*DocumentView
 }
 
-// homePartnersShown is how many partners the staff home lists.
-const homePartnersShown = 8
+// homePartnersShown is how many partners the staff home lists, and
+// homeDocumentsShown how many documents.
+const (
+	homePartnersShown  = 8
+	homeDocumentsShown = 5
+)
+
+// latestDocuments returns the n most recently revised published documents
+// the user may see.
+func latestDocuments(app core.App, info *core.RequestInfo, n int) ([]*DocumentView, error) {
+	page, err := access.ListVisible(app, info, "documents", access.ListOptions{
+		Where: []dbx.Expression{dbx.HashExp{"documents.status": "published"}},
+		Sort:  []string{"-revised"}, PerPage: n})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*DocumentView, 0, len(page.Items))
+	for _, r := range page.Items {
+		out = append(out, documentView(r, nil))
+	}
+	return out, nil
+}
 
 func (u *portal) home(e *core.RequestEvent) error {
 	c := getCtx(e)
 	info := access.Info(c.User, http.MethodGet, nil)
 	d := &homeData{}
 	p := &Page{Title: u.t(e, "home.title"), Data: d}
+	docs, err := latestDocuments(e.App, info, homeDocumentsShown)
+	if err != nil {
+		return err
+	}
+	d.Docs = docs
 
 	if roles.IsStaff(roles.Of(c.User)) {
 		counts, err := access.CountVisibleGrouped(e.App, info, "partners", "status")

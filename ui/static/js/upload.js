@@ -30,6 +30,16 @@
     }
   }
 
+  // A form marked data-confirm asks before it is sent (deleting, for one).
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") &&
+        !window.confirm(form.getAttribute("data-confirm"))) {
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload") || !window.FormData) {
