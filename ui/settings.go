@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -14,6 +15,10 @@ import (
 )
 
 var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// maxUploadMB is the largest per-file document limit an admin may set (the
+// settings field allows the same).
+const maxUploadMB = 4096
 
 // settingsRecord loads the portal settings record once the settings Update
 // rule lets the user change it.
@@ -37,6 +42,7 @@ func settingsPage(e *core.RequestEvent, u *portal, r *core.Record) *Page {
 	return &Page{Title: u.t(e, "settings.title"), Errors: map[string]string{}, Values: map[string]string{
 		"portal_name": r.GetString("portal_name"), "primary_colour": r.GetString("primary_colour"),
 		"default_locale": r.GetString("default_locale"), "base_currency": r.GetString("base_currency"),
+		"max_upload_mb": strconv.Itoa(max(r.GetInt("max_upload_mb"), 1)),
 	}, Data: map[string]any{"HasLogo": r.GetString("logo") != "", "LogoURL": getCtx(e).Brand.LogoURL}}
 }
 
@@ -58,7 +64,10 @@ func (u *portal) settingsSubmit(e *core.RequestEvent) error {
 	}
 	p := settingsPage(e, u, r)
 	loc := u.locale(e)
-	for _, f := range []string{"portal_name", "primary_colour", "default_locale", "base_currency"} {
+	for _, f := range []string{"portal_name", "primary_colour", "default_locale", "base_currency", "max_upload_mb"} {
+		if f == "max_upload_mb" && !e.Request.PostForm.Has(f) {
+			continue // a form without the field keeps the current limit
+		}
 		p.Values[f] = formValue(e, f)
 	}
 	p.Values["base_currency"] = strings.ToUpper(p.Values["base_currency"])
@@ -74,10 +83,15 @@ func (u *portal) settingsSubmit(e *core.RequestEvent) error {
 	if !currencyCode.MatchString(p.Values["base_currency"]) {
 		p.Errors["base_currency"] = tr(loc, "validation.currency")
 	}
+	mb, err := strconv.Atoi(p.Values["max_upload_mb"])
+	if err != nil || mb < 1 || mb > maxUploadMB {
+		p.Errors["max_upload_mb"] = tr(loc, "validation.whole_number_range", 1, maxUploadMB)
+	}
 	body := map[string]any{}
 	for k, v := range p.Values {
 		body[k] = v
 	}
+	body["max_upload_mb"] = mb
 	if f, err := uploadedFile(e, "logo"); err != nil {
 		return e.BadRequestError("", err)
 	} else if f != nil {

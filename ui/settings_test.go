@@ -106,6 +106,18 @@ func TestPortalSettings(t *testing.T) {
 	expectContains(t, r, "bad settings", "This field is required.", "Choose a colour like #0f6e6e.", "three-letter currency code")
 	r = admin.multipartPost("/settings", fields, "big.png", bytes.Repeat([]byte{1}, 5<<20))
 	expectStatus(t, r, http.StatusRequestEntityTooLarge, "5 MiB upload")
+	// The document upload limit: saved when valid, refused out of range.
+	admin.get("/settings")
+	limitFields := map[string]string{"portal_name": "Parceiros Acme", "primary_colour": "#aa3300", "default_locale": "en",
+		"base_currency": "USD", "max_upload_mb": "250"}
+	expectStatus(t, admin.multipartPost("/settings", limitFields, "", nil), http.StatusSeeOther, "upload limit")
+	if s, _ := app.FindFirstRecordByFilter("settings", ""); s.GetInt("max_upload_mb") != 250 {
+		t.Fatalf("upload limit not saved: %d", s.GetInt("max_upload_mb"))
+	}
+	limitFields["max_upload_mb"] = "0"
+	r = admin.multipartPost("/settings", limitFields, "", nil)
+	expectStatus(t, r, http.StatusBadRequest, "zero upload limit")
+	expectContains(t, r, "zero upload limit", "Enter a whole number from 1 to 4096.")
 	// Removing the logo.
 	admin.get("/settings")
 	fields["remove_logo"] = "1"
