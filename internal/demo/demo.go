@@ -190,6 +190,7 @@ var partnerSeeds = []partnerSeed{
 type summary struct {
 	tiers, partners, users, activity int
 	superuserCreated                 bool
+	library                          librarySummary
 }
 
 // Load fills an empty database with the demo network, in one transaction. The
@@ -357,6 +358,11 @@ func seed(tx core.App, w io.Writer, now time.Time) (_ *summary, err error) {
 
 	fmt.Fprint(w, "activity… ")
 	if s.activity, err = seedActivity(tx, users, partnerStatus(partnerIDs), now); err != nil {
+		return nil, err
+	}
+
+	fmt.Fprint(w, "documents… ")
+	if s.library, err = seedLibrary(tx, now); err != nil {
 		return nil, err
 	}
 
@@ -556,6 +562,8 @@ func logins() []login {
 func report(w io.Writer, s *summary) {
 	fmt.Fprintf(w, "demo: created %d tiers, %d partners, %d users and %d sign-in events; portal renamed %q.\n",
 		s.tiers, s.partners, s.users, s.activity, PortalName)
+	fmt.Fprintf(w, "demo: document library with %d folders, %d documents, %d versions, %d downloads and %d acknowledgements.\n",
+		s.library.folders, s.library.documents, s.library.versions, s.library.downloads, s.library.acknowledgements)
 	bar := strings.Repeat("─", 78)
 	fmt.Fprintln(w, bar)
 	fmt.Fprintln(w, "Ponte demo logins — DEMO DATA ONLY: every demo account shares one public password.")
