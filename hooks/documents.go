@@ -379,12 +379,18 @@ func refuseDeletingNonEmptyFolder(e *core.RecordEvent) error {
 
 // countAPIDownload counts a version downloaded through the REST file
 // endpoint (which has already applied the View rule) like a portal download.
+// The file is protected, so PocketBase checked the View rule as the user of
+// the ?token= file token, not as e.Auth (the Authorization header, which a
+// browser fetching the file does not send): that user is the downloader.
 func countAPIDownload(e *core.FileDownloadRequestEvent) error {
-	if e.Collection.Name != "document_versions" || e.Auth == nil || e.Auth.Collection().Name != "users" ||
-		e.Request.URL.Query().Get("thumb") != "" {
+	if e.Collection.Name != "document_versions" || e.Request.URL.Query().Get("thumb") != "" {
 		return e.Next()
 	}
-	if err := documents.RecordDownload(e.App, e.Auth, e.Record); err != nil {
+	user, err := e.App.FindAuthRecordByToken(e.Request.URL.Query().Get("token"), core.TokenTypeFile)
+	if err != nil || user.Collection().Name != "users" {
+		return e.Next()
+	}
+	if err := documents.RecordDownload(e.App, user, e.Record); err != nil {
 		e.App.Logger().Warn("counting an API download", "error", err)
 	}
 	return e.Next()

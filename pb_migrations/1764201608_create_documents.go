@@ -129,9 +129,10 @@ func init() {
 		docs.ViewRule = ptr(documentVisible(""))
 		docs.CreateRule = ptr(documentManaged("") + ` && owner = @request.auth.id`)
 		// A manager may not hand a private document to a partner they do not
-		// manage, nor take over someone else's ownership.
+		// manage, nor take over someone else's ownership (only the admin
+		// changes an owner: the Delete rule relies on it).
 		docs.UpdateRule = ptr(documentManaged("") +
-			` && (@request.body.owner:isset = false || @request.body.owner = @request.auth.id || ` + isAdmin + `)` +
+			` && (@request.body.owner:isset = false || @request.body.owner = owner || ` + isAdmin + `)` +
 			` && (` + isAdmin + ` || @request.body.partner:isset = false || @request.body.partner = "" || @request.body.partner.manager = @request.auth.id)`)
 		docs.DeleteRule = ptr(documentManaged("") + ` && (` + isAdmin + ` || owner = @request.auth.id)`)
 		if err := app.Save(docs); err != nil {
