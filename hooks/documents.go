@@ -123,6 +123,12 @@ var trackedFields = []string{"title", "description", "folder", "tags", "status",
 // that the update changes, in the same transaction as the update.
 func recordDocumentChanges(e *core.RecordEvent) error {
 	old := e.Record.Original()
+	if err := e.Next(); err != nil {
+		return err
+	}
+	// Compared after the save, so the history shows what was stored (the
+	// validate hook trims the title, normalises tags and clears the audience
+	// lists the audience no longer uses), not what was submitted.
 	type change struct{ field, from, to string }
 	var changes []change
 	for _, f := range trackedFields {
@@ -130,9 +136,6 @@ func recordDocumentChanges(e *core.RecordEvent) error {
 		if from != to {
 			changes = append(changes, change{f, from, to})
 		}
-	}
-	if err := e.Next(); err != nil {
-		return err
 	}
 	if len(changes) == 0 {
 		return nil
@@ -248,30 +251,56 @@ func addVersion(e *core.RecordEvent) error {
 	if err := e.Next(); err != nil {
 		return err
 	}
+	if err := versionAdded(e.App, doc, v, last, restored); err != nil {
+		// PocketBase removes a new record's files when its insert fails or
+		// when the transaction rolls back after the save, but not when the
+		// save fails after the insert inside a transaction (here): the file
+		// would stay in storage without a row.
+		removeFiles(e.App, v)
+		return err
+	}
+	return nil
+}
 
+// versionAdded makes v its document's current version and appends the
+// upload's activity events.
+func versionAdded(app core.App, doc, v *core.Record, last int, restored bool) error {
 	doc.Set("current_version", v.Id)
 	doc.Set("revised", types.NowDateTime())
 	doc.Set("size", v.GetInt("size"))
 	doc.Set("kind", documents.KindOf(v.GetString("mime"), v.GetString("filename")))
 	doc.Set("version_count", last+1)
-	if err := e.App.Save(doc); err != nil {
+	if err := app.Save(doc); err != nil {
 		return err
 	}
 	var uploader *core.Record
 	if id := v.GetString("uploaded_by"); id != "" {
-		uploader, _ = e.App.FindRecordById("users", id)
+		uploader, _ = app.FindRecordById("users", id)
 	}
 	kind := activity.KindDocumentVersionAdded
 	if restored {
 		kind = activity.KindDocumentRestored
 	}
-	if err := activity.Record(e.App, uploader, kind, doc); err != nil {
+	if err := activity.Record(app, uploader, kind, doc); err != nil {
 		return err
 	}
 	if doc.GetString("status") == "published" && last > 0 {
-		return activity.Record(e.App, uploader, activity.KindDocumentRevised, doc)
+		return activity.Record(app, uploader, activity.KindDocumentRevised, doc)
 	}
 	return nil
+}
+
+// removeFiles deletes a record's storage directory (best effort, logged).
+func removeFiles(app core.App, r *core.Record) {
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		app.Logger().Warn("removing the files of a failed upload", "error", err)
+		return
+	}
+	defer fsys.Close()
+	if failed := fsys.DeletePrefix(r.BaseFilesPath() + "/"); len(failed) > 0 {
+		app.Logger().Warn("removing the files of a failed upload", "record", r.Id, "error", errors.Join(failed...))
+	}
 }
 
 // describeUpload hashes and sniffs the uploaded file and checks it against
