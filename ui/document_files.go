@@ -2,8 +2,8 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,10 +189,14 @@ func (u *portal) streamVersion(e *core.RequestEvent, v *core.Record) error {
 		disposition = "inline"
 	}
 	h := e.Response.Header()
-	h.Set("Content-Disposition", disposition+"; filename=\""+asciiName(name)+"\"; filename*=UTF-8''"+url.PathEscape(name))
+	h.Set("Content-Disposition", disposition+"; filename=\""+asciiName(name)+"\"; filename*=UTF-8''"+rfc5987(name))
 	// Whatever the file holds, it runs nothing on the portal's origin.
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Cache-Control", "private, no-cache")
+	if activeType(mime) {
+		// Markup and script a browser would run is sent as plain bytes.
+		mime = "application/octet-stream"
+	}
 	if mime != "" {
 		h.Set("Content-Type", mime)
 	}
@@ -202,6 +206,29 @@ func (u *portal) streamVersion(e *core.RequestEvent, v *core.Record) error {
 		}
 	}
 	return fsys.Serve(e.Response, e.Request, key, name)
+}
+
+// activeType says whether a browser would render a type as a document that
+// can run script (HTML, SVG and other XML, JavaScript).
+func activeType(mime string) bool {
+	mime = strings.ToLower(mime)
+	return strings.Contains(mime, "html") || strings.HasSuffix(mime, "+xml") || mime == "text/xml" ||
+		mime == "application/xml" || strings.Contains(mime, "javascript") || strings.Contains(mime, "ecmascript")
+}
+
+// rfc5987 percent-encodes a file name for filename*: every byte but RFC
+// 5987's attr-char (url.PathEscape leaves "=", "@" and ":" as they are, which
+// strict parsers reject).
+func rfc5987(name string) string {
+	var b strings.Builder
+	for _, c := range []byte(name) {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 // asciiName is the plain-ASCII fallback of a file name for old clients.
