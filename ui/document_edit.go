@@ -193,13 +193,19 @@ func (u *portal) readDocumentForm(e *core.RequestEvent, p *Page, d *documentEdit
 		p.Errors["partner"] = tr(loc, "validation.invalid_value")
 	}
 	if a.Private == "" {
+		// An unknown choice keeps its own message rather than "choose one".
+		empty := func(field string) {
+			if p.Errors[field] == "" {
+				p.Errors[field] = tr(loc, "validation.audience_empty")
+			}
+		}
 		switch {
 		case a.Kind == "tiers" && len(a.Tiers) == 0:
-			p.Errors["audience_tiers"] = tr(loc, "validation.audience_empty")
+			empty("audience_tiers")
 		case a.Kind == "regions" && len(a.Regions) == 0:
-			p.Errors["audience_regions"] = tr(loc, "validation.audience_empty")
+			empty("audience_regions")
 		case a.Kind == "partners" && len(a.Partners) == 0:
-			p.Errors["audience_partners"] = tr(loc, "validation.audience_empty")
+			empty("audience_partners")
 		}
 	}
 	form.body["audience"] = a.Kind
