@@ -200,7 +200,8 @@ func (u *portal) streamVersion(e *core.RequestEvent, v *core.Record) error {
 	if mime != "" {
 		h.Set("Content-Type", mime)
 	}
-	if r := e.Request.Header.Get("Range"); r == "" || strings.HasPrefix(r, "bytes=0-") {
+	// A HEAD, or a resumed download's later range, is not another download.
+	if r := e.Request.Header.Get("Range"); e.Request.Method == http.MethodGet && (r == "" || strings.HasPrefix(r, "bytes=0-")) {
 		if err := documents.RecordDownload(e.App, getCtx(e).User, v); err != nil {
 			e.App.Logger().Warn("counting a download", "error", err)
 		}

@@ -104,6 +104,30 @@ func docUpload(b *browser, path string, fields url.Values, fileName string, cont
 	return response{Status: res.StatusCode, Body: out.String(), Header: res.Header}
 }
 
+// docRequest sends a bodiless request with the browser's cookies and an
+// optional Range header.
+func docRequest(b *browser, method, path, rng string) response {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.srv.URL+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if rng != "" {
+		req.Header.Set("Range", rng)
+	}
+	for _, c := range b.jar {
+		req.AddCookie(c)
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(res.Body)
+	return response{Status: res.StatusCode, Body: out.String(), Header: res.Header}
+}
+
 // countRows counts the records of a collection matching where (nil: all).
 func countRows(t *testing.T, app core.App, collection string, where dbx.Expression) int {
 	t.Helper()
@@ -547,6 +571,28 @@ func TestDocumentDownloads(t *testing.T) {
 	}
 	if n := activityCount(t, app, "document.downloaded", testapp.AcmeUserID); n != 2 {
 		t.Fatalf("download events = %d, want 2", n)
+	}
+
+	// A HEAD, or the later part of a resumed download, is not a download;
+	// a ranged request from the first byte is.
+	for _, c := range []struct {
+		method, rng string
+		status      int
+		counts      bool
+	}{
+		{http.MethodHead, "", http.StatusOK, false},
+		{http.MethodGet, "bytes=5-", http.StatusPartialContent, false},
+		{http.MethodGet, "bytes=0-3", http.StatusPartialContent, true},
+	} {
+		before := countRows(t, app, "document_downloads", byDiego)
+		r := docRequest(diego, c.method, "/documents/"+testapp.DocAll+"/download", c.rng)
+		expectStatus(t, r, c.status, c.method+" "+c.rng)
+		if counted := countRows(t, app, "document_downloads", byDiego) > before; counted != c.counts {
+			t.Errorf("%s %s counted %v, want %v", c.method, c.rng, counted, c.counts)
+		}
+		if c.rng == "bytes=5-" && r.Body != "l000000001 v1" {
+			t.Errorf("range body %q", r.Body)
+		}
 	}
 
 	admin := signedIn(t, app, srv, testapp.AdminEmail)
