@@ -26,6 +26,8 @@ type documentEditData struct {
 	Audiences []string
 	// Checked holds the chosen tiers, regions and partners.
 	Checked map[string]bool
+	// Hidden are named partners of the audience the viewer may not see.
+	Hidden []string
 	Reach   reachData
 	Limit   int64
 	Cancel  string
@@ -85,7 +87,15 @@ func (u *portal) documentFormPage(e *core.RequestEvent, rec *core.Record) (*Page
 		return nil, err
 	}
 	for _, p := range more {
+		seen[p.Id] = true
 		d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
+	}
+	// Named partners the viewer may not see (another manager's) are kept as
+	// they are: the form cannot show them, and saving must not drop them.
+	for _, id := range rec.GetStringSlice("audience_partners") {
+		if !seen[id] {
+			d.Hidden = append(d.Hidden, id)
+		}
 	}
 	for _, f := range []string{"audience_tiers", "audience_regions", "audience_partners"} {
 		for _, v := range rec.GetStringSlice(f) {
@@ -189,6 +199,7 @@ func (u *portal) readDocumentForm(e *core.RequestEvent, p *Page, d *documentEdit
 		a.Partners = append(a.Partners, id)
 		d.Checked[id] = true
 	}
+	a.Partners = append(a.Partners, d.Hidden...)
 	if a.Private != "" && !known(d.Partners, a.Private) {
 		p.Errors["partner"] = tr(loc, "validation.invalid_value")
 	}

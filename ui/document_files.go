@@ -259,6 +259,11 @@ func (u *portal) documentAcknowledge(e *core.RequestEvent) error {
 	if version == "" {
 		version = rec.GetString("current_version")
 	}
+	if version != rec.GetString("current_version") {
+		// A newer version arrived while the page was open: show it.
+		u.setFlash(e, "flash.document_ack_stale")
+		return e.Redirect(http.StatusSeeOther, "/documents/"+rec.Id)
+	}
 	ack := core.NewRecord(c)
 	body := map[string]any{"document": rec.Id, "version": version, "user": user.Id}
 	err = e.App.RunInTransaction(func(tx core.App) error {

@@ -1200,9 +1200,8 @@ func TestDocumentAcknowledgement(t *testing.T) {
 	carla := signedIn(t, app, srv, testapp.AcmeAdminEmail)
 	carla.get(page)
 	r = carla.post(page+"/acknowledge", url.Values{"version": {v1.Id}})
-	if r.Status < 300 || r.Status == http.StatusInternalServerError {
-		t.Fatalf("stale acknowledgement: status %d", r.Status)
-	}
+	expectStatus(t, r, http.StatusSeeOther, "stale acknowledgement")
+	expectContains(t, carla.get(page), "stale acknowledgement flash", "Uma versão mais nova foi publicada")
 	if n := countRows(t, app, "document_acknowledgements", dbx.HashExp{"user": testapp.AcmeAdminID}); n != 0 {
 		t.Fatal("a stale acknowledgement was recorded")
 	}
@@ -1491,5 +1490,34 @@ func TestDocumentFolders(t *testing.T) {
 	}
 	if l, _ := app.FindRecordById("document_folders", testapp.FolderLegal); l.GetString("name") != "Legal" {
 		t.Fatal("a partner renamed Legal")
+	}
+}
+
+// TestDocumentFormKeepsHiddenPartners: a manager saving a document whose
+// audience names a partner they do not manage keeps that partner (the form
+// cannot show it, and saving must not drop it).
+func TestDocumentFormKeepsHiddenPartners(t *testing.T) {
+	app, srv := newServer(t)
+	testapp.SeedDocuments(t, app)
+	doc, err := app.FindRecordById("documents", testapp.DocGlobex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Set("audience_partners", []string{testapp.PartnerGlobex, testapp.PartnerAcme})
+	if err := app.Save(doc); err != nil {
+		t.Fatal(err)
+	}
+	ana := signedIn(t, app, srv, testapp.ManagerAnaEmail)
+	edit := "/documents/" + testapp.DocGlobex + "/edit"
+	r := ana.get(edit)
+	expectContains(t, r, "hidden partner hint", "E mais 1 parceiro que você não gerencia")
+	expectNotContains(t, r, "hidden partner hint", `value="`+testapp.PartnerGlobex+`"`)
+	r = ana.post(edit, url.Values{"title": {"Globex joint plan (rev)"}, "status": {"published"}, "audience": {"partners"},
+		"audience_partners": {testapp.PartnerAcme}})
+	expectStatus(t, r, http.StatusSeeOther, "ana saves")
+	doc, _ = app.FindRecordById("documents", testapp.DocGlobex)
+	got := doc.GetStringSlice("audience_partners")
+	if len(got) != 2 || !slices.Contains(got, testapp.PartnerGlobex) || !slices.Contains(got, testapp.PartnerAcme) {
+		t.Fatalf("audience partners after ana's save = %v", got)
 	}
 }
