@@ -28,9 +28,9 @@ type documentEditData struct {
 	Checked map[string]bool
 	// Hidden are named partners of the audience the viewer may not see.
 	Hidden []string
-	Reach   reachData
-	Limit   int64
-	Cancel  string
+	Reach  reachData
+	Limit  int64
+	Cancel string
 }
 
 // reachData is the "this audience reaches …" line of the form.
