@@ -104,6 +104,14 @@ func validateDocument(e *core.RecordEvent) error {
 			r.Set("audience_"+f, []string{})
 		}
 	}
+	// The current version is always one of the document's own (the versions
+	// hook sets it; nothing may point it at another document's file).
+	if cur := r.GetString("current_version"); cur != "" {
+		v, err := e.App.FindRecordById("document_versions", cur)
+		if err != nil || v.GetString("document") != r.Id {
+			return validation.Errors{"current_version": validation.NewError("validation_invalid_value", "Not a version of this document.")}
+		}
+	}
 	if r.GetString("status") == "published" && r.GetDateTime("published").IsZero() {
 		r.Set("published", types.NowDateTime())
 	}

@@ -1150,3 +1150,26 @@ func TestAPIDownloadIsCounted(t *testing.T) {
 		t.Errorf("%d download rows after a thumbnail request, want 1", n)
 	}
 }
+
+// TestCurrentVersionStaysOwn: nothing, not even a superuser's save, points a
+// document's current version at another document's version.
+func TestCurrentVersionStaysOwn(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDocuments(t, app)
+	private, err := app.FindRecordById("documents", testapp.DocAcmePrivate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := app.FindRecordById("documents", testapp.DocAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Set("current_version", private.GetString("current_version"))
+	if err := app.Save(doc); err == nil {
+		t.Fatal("a document's current version was pointed at another document's version")
+	}
+	fresh, _ := app.FindRecordById("documents", testapp.DocAll)
+	if fresh.GetString("current_version") == private.GetString("current_version") {
+		t.Fatal("the foreign version was saved")
+	}
+}

@@ -51,6 +51,13 @@ var partnerFacts = signedIn + ` && (` + isAdmin +
 	` || (` + isPartnerAdmin + ` && partner = @request.auth.partner)` +
 	` || user = @request.auth.id)`
 
+// derivedUnset keeps the fields the versions hook maintains out of reach of
+// API clients: the current version, its size and kind, the version count and
+// the dates of publication and revision.
+const derivedUnset = `@request.body.current_version:isset = false && @request.body.version_count:isset = false` +
+	` && @request.body.size:isset = false && @request.body.kind:isset = false` +
+	` && @request.body.revised:isset = false && @request.body.published:isset = false`
+
 func init() {
 	m.Register(func(app core.App) error {
 		users, err := app.FindCollectionByNameOrId("users")
@@ -127,11 +134,11 @@ func init() {
 		docs.AddIndex("idx_documents_title", false, "title", "")
 		docs.ListRule = ptr(documentVisible(""))
 		docs.ViewRule = ptr(documentVisible(""))
-		docs.CreateRule = ptr(documentManaged("") + ` && owner = @request.auth.id`)
+		docs.CreateRule = ptr(documentManaged("") + ` && owner = @request.auth.id && ` + derivedUnset)
 		// A manager may not hand a private document to a partner they do not
 		// manage, nor take over someone else's ownership (only the admin
 		// changes an owner: the Delete rule relies on it).
-		docs.UpdateRule = ptr(documentManaged("") +
+		docs.UpdateRule = ptr(documentManaged("") + ` && ` + derivedUnset +
 			` && (@request.body.owner:isset = false || @request.body.owner = owner || ` + isAdmin + `)` +
 			` && (` + isAdmin + ` || @request.body.partner:isset = false || @request.body.partner = "" || @request.body.partner.manager = @request.auth.id)`)
 		docs.DeleteRule = ptr(documentManaged("") + ` && (` + isAdmin + ` || owner = @request.auth.id)`)
@@ -234,7 +241,8 @@ func init() {
 			&core.AutodateField{Name: "created", OnCreate: true},
 		)
 		changes.AddIndex("idx_document_changes_document", false, "document, created", "")
-		changeView := documentVisible("document.") + ` && (` + isStaff + ` || field !~ "audience")`
+		// Audience and privacy changes name other partners: staff only.
+		changeView := documentVisible("document.") + ` && (` + isStaff + ` || (field !~ "audience" && field != "partner"))`
 		changes.ListRule = ptr(changeView)
 		changes.ViewRule = ptr(changeView)
 		changes.CreateRule = nil

@@ -527,7 +527,13 @@ func TestDocumentsAPIDocuments(t *testing.T) {
 		updateDocS(bruno, "documents", testapp.DocAll, "document all (owned by admin)", map[string]any{"owner": testapp.ManagerBrunoID}, false, http.StatusNotFound),
 		updateDocS(ana, "documents", docAnaOwned, "ana's own draft", map[string]any{"owner": testapp.ManagerBrunoID}, false, http.StatusNotFound, seedAnaOwned),
 		updateDocS(ana, "documents", docAnaOwned, "ana's own draft", map[string]any{"owner": testapp.ManagerAnaID, "status": "published"}, true, 0, seedAnaOwned),
-		// A manager can edit a shared document but deletes only their own.
+		// The fields the versions hook maintains are out of every API
+		// client's reach, the admin's included: pointing current_version at
+		// another document's (private) version would serve its file.
+		updateDocS(ana, "documents", testapp.DocAll, "document all", map[string]any{"version_count": 9}, false, http.StatusNotFound),
+		updateDocS(admin, "documents", testapp.DocAll, "document all", map[string]any{"kind": "video"}, false, http.StatusNotFound),
+		updateDocS(admin, "documents", testapp.DocAll, "document all", map[string]any{"revised": "2020-01-01 00:00:00.000Z"}, false, http.StatusNotFound),
+				// A manager can edit a shared document but deletes only their own.
 		deleteS(ana, "documents", testapp.DocAll, "document all (owned by admin)", false, http.StatusNotFound,
 			countWith("documents", "id", testapp.DocAll, 1)),
 		deleteS(bruno, "documents", testapp.DocAcmePrivate, "acme's private document", false, http.StatusNotFound,
