@@ -533,7 +533,7 @@ func TestDocumentsAPIDocuments(t *testing.T) {
 		updateDocS(ana, "documents", testapp.DocAll, "document all", map[string]any{"version_count": 9}, false, http.StatusNotFound),
 		updateDocS(admin, "documents", testapp.DocAll, "document all", map[string]any{"kind": "video"}, false, http.StatusNotFound),
 		updateDocS(admin, "documents", testapp.DocAll, "document all", map[string]any{"revised": "2020-01-01 00:00:00.000Z"}, false, http.StatusNotFound),
-				// A manager can edit a shared document but deletes only their own.
+		// A manager can edit a shared document but deletes only their own.
 		deleteS(ana, "documents", testapp.DocAll, "document all (owned by admin)", false, http.StatusNotFound,
 			countWith("documents", "id", testapp.DocAll, 1)),
 		deleteS(bruno, "documents", testapp.DocAcmePrivate, "acme's private document", false, http.StatusNotFound,
