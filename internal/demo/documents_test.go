@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +34,7 @@ func TestDemoLibrary(t *testing.T) {
 
 	t.Run("contents", func(t *testing.T) { checkLibrary(t, app, start) })
 	t.Run("agreements are private", func(t *testing.T) { checkAgreements(t, app) })
+	t.Run("portal pages", func(t *testing.T) { checkLibraryPages(t, app) })
 	t.Run("deterministic", func(t *testing.T) {
 		other := testapp.NewEmpty(t)
 		mustLoad(t, other)
@@ -325,4 +329,54 @@ func libraryFingerprint(t *testing.T, app core.App) string {
 	}
 	slices.Sort(facts)
 	return b.String() + strings.Join(facts, "\n")
+}
+
+// checkLibraryPages signs the printed logins in to the portal: each gets the
+// library and the documents in it, and only the printed partner's people see
+// its agreement.
+func checkLibraryPages(t *testing.T, app core.App) {
+	srv := httptest.NewServer(testapp.Serve(t, app))
+	defer srv.Close()
+	partner, err := app.FindFirstRecordByData("partners", "slug", demo.PartnerSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agreements, err := app.FindAllRecords("documents", dbx.HashExp{"partner": partner.Id})
+	if err != nil || len(agreements) != 1 {
+		t.Fatalf("%s agreements: %d, %v", demo.PartnerSlug, len(agreements), err)
+	}
+	agreement := agreements[0]
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	get := func(email, path string) (int, string) {
+		t.Helper()
+		ck, _ := testapp.SessionCookie(t, app, email)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.AddCookie(ck)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	for _, l := range printedLogins {
+		status, body := get(l.email, "/documents")
+		if status != http.StatusOK {
+			t.Errorf("%s: GET /documents = %d", l.email, status)
+			continue
+		}
+		// Every login sees the shared documents for everyone.
+		if !strings.Contains(body, html.EscapeString("Apresentação institucional Ponte Cloud")) {
+			t.Errorf("%s: the library does not list the institutional deck", l.email)
+		}
+		status, _ = get(l.email, "/documents/"+agreement.Id)
+		if status != http.StatusOK {
+			t.Errorf("%s: GET the partner's agreement = %d, want 200", l.email, status)
+		}
+	}
+	// A user of another partner gets a 404 for the agreement.
+	if status, _ := get("eduardo.barbosa@carioca-sistemas.example", "/documents/"+agreement.Id); status != http.StatusNotFound {
+		t.Errorf("another partner's user: GET the agreement = %d, want 404", status)
+	}
 }
