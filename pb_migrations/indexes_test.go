@@ -26,6 +26,7 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"document_versions":         {"document", "content_of", "uploaded_by"},
 		"document_downloads":        {"document", "version", "partner", "user"},
 		"document_acknowledgements": {"version", "document", "user", "partner"},
+		"document_stats":            {"document", "partner"},
 		"document_changes":          {"document"},
 		"document_folders":          {"parent"},
 	}

@@ -127,23 +127,26 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 		return nil, nil
 	}
 	s := &documentStats{IsStaff: roles.IsStaff(role), ScopeIsOwnOrg: role == roles.PartnerAdmin}
-	byDoc := dbx.HashExp{"document_downloads.document": doc.Id}
-	total, err := access.CountVisibleBy(e.App, info, "document_downloads", "", "user", 0, byDoc)
+	// Totals, partners and versions come from the document_stats rollup (a
+	// few rows per partner), never from counting every download.
+	allVersions := dbx.HashExp{"document_stats.document": doc.Id, "document_stats.version": ""}
+	total, err := access.SumVisibleBy(e.App, info, "document_stats", "", "downloads", "users", 0, allVersions)
 	if err != nil {
 		return nil, err
 	}
 	if len(total) > 0 {
-		s.Downloads, s.Downloaders = total[0].Rows, total[0].Distinct
+		s.Downloads, s.Downloaders = total[0].SumA, total[0].SumB
 	}
 	if s.IsStaff {
-		rows, err := access.CountVisibleBy(e.App, info, "document_downloads", "partner", "user", 20, byDoc)
+		rows, err := access.SumVisibleBy(e.App, info, "document_stats", "partner", "downloads", "users", 20, allVersions)
 		if err != nil {
 			return nil, err
 		}
-		if s.ByPartner, err = labelRows(e.App, info, "partners", "name", rows, u.t(e, "documents.stats.vendor_staff")); err != nil {
+		if s.ByPartner, err = labelRows(e.App, info, "partners", "name", sumRows(rows), u.t(e, "documents.stats.vendor_staff")); err != nil {
 			return nil, err
 		}
-		vrows, err := access.CountVisibleBy(e.App, info, "document_downloads", "version", "user", 50, byDoc)
+		vrows, err := access.SumVisibleBy(e.App, info, "document_stats", "version", "downloads", "users", 50,
+			dbx.HashExp{"document_stats.document": doc.Id}, dbx.Not(dbx.HashExp{"document_stats.version": ""}))
 		if err != nil {
 			return nil, err
 		}
@@ -165,10 +168,13 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 			numbers[id] = r.GetInt("number")
 		}
 		for _, r := range vrows {
-			s.ByVersion = append(s.ByVersion, statRow{Label: "v" + strconv.Itoa(numbers[r.Key]), Rows: r.Rows, Users: r.Distinct})
+			s.ByVersion = append(s.ByVersion, statRow{Label: "v" + strconv.Itoa(numbers[r.Key]), Rows: r.SumA, Users: r.SumB})
 		}
 	} else {
-		rows, err := access.CountVisibleBy(e.App, info, "document_downloads", "user", "", 50, byDoc)
+		// A partner admin's colleagues: their own partner's downloads of this
+		// document, narrowed by the (document, partner, user) index.
+		rows, err := access.CountVisibleBy(e.App, info, "document_downloads", "user", "", 50,
+			dbx.HashExp{"document_downloads.document": doc.Id, "document_downloads.partner": getCtx(e).User.GetString("partner")})
 		if err != nil {
 			return nil, err
 		}
@@ -225,6 +231,15 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 	}
 	s.AckedBy, err = labelRows(e.App, info, "users", "name", byUser, "—")
 	return err
+}
+
+// sumRows turns rollup sums into counts for labelRows.
+func sumRows(rows []access.GroupSum) []access.GroupCount {
+	out := make([]access.GroupCount, len(rows))
+	for i, r := range rows {
+		out[i] = access.GroupCount{Key: r.Key, Rows: r.SumA, Distinct: r.SumB}
+	}
+	return out
 }
 
 // labelRows names the groups of a count (partners, users) through the

@@ -32,6 +32,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/documents"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -1005,5 +1006,57 @@ func TestDocumentsAPIChanges(t *testing.T) {
 			"document = {:d} && field = 'title' && old = 'Price list 2026' && new = 'Price list 2027' && user = {:u}",
 			dbx.Params{"d": testapp.DocAll, "u": testapp.ManagerAnaID}, 1)),
 	})
+	runDocs(t, s)
+}
+
+// ---------------------------------------------------------------------------
+// document_stats (the download rollup)
+
+// seedStats writes the facts and builds the rollup from them: 12 rows over
+// DocAll (Acme, Globex, staff), DocGold (Acme), DocGlobex (Globex) and
+// DocDraft (staff), one per (document, version, partner) and one per
+// (document, partner) for all versions.
+func seedStats(t testing.TB, app *tests.TestApp) {
+	t.Helper()
+	seedFacts(t, app)
+	if err := documents.RebuildStats(app); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDocumentsAPIStats(t *testing.T) {
+	acme, globex := frag("partner", testapp.PartnerAcme), frag("partner", testapp.PartnerGlobex)
+	staff := frag("partner", "")
+	type want struct {
+		n        int
+		has, not []string
+	}
+	cases := map[actor]want{
+		guest:       {0, nil, []string{acme, globex, staff}},
+		admin:       {12, []string{acme, globex, staff}, nil},
+		ana:         {4, []string{acme}, []string{globex, staff}},
+		bruno:       {4, []string{globex}, []string{acme, staff}},
+		acmeAdmin:   {4, []string{acme}, []string{globex, staff}},
+		acmeUser:    {0, nil, []string{acme, globex, staff}},
+		globexAdmin: {4, []string{globex}, []string{acme, staff}},
+		globexUser:  {0, nil, []string{acme, globex, staff}},
+	}
+	var s []tests.ApiScenario
+	for _, a := range actors {
+		w := cases[a]
+		s = append(s, tests.ApiScenario{
+			Name:               fmt.Sprintf("%s lists document_stats → exactly %d", a.name, w.n),
+			Method:             http.MethodGet,
+			URL:                recordsURL("document_stats") + "?perPage=200",
+			BeforeTestFunc:     as(a, seedStats),
+			ExpectedStatus:     http.StatusOK,
+			ExpectedContent:    append([]string{fmt.Sprintf(`"totalItems":%d`, w.n)}, w.has...),
+			NotExpectedContent: w.not,
+		})
+		// Nobody writes the rollup through the API.
+		s = append(s, createS(a, "document_stats", "a stats row", map[string]any{
+			"document": testapp.DocAll, "partner": testapp.PartnerAcme, "downloads": 1000,
+		}, http.StatusForbidden, countWith("document_stats", "downloads", "1000", 0)))
+	}
 	runDocs(t, s)
 }

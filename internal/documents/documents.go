@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -229,25 +230,93 @@ func Reach(app core.App, a Audience) (partners, users int, err error) {
 }
 
 // RecordDownload counts one download of version by user: a document_downloads
-// row and an activity event, in one transaction. The caller has checked that
-// the user may see the document.
+// row, the document_stats rollup and an activity event, in one transaction.
+// The caller has checked that the user may see the document.
 func RecordDownload(app core.App, user, version *core.Record) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		c, err := tx.FindCachedCollectionByNameOrId("document_downloads")
 		if err != nil {
 			return err
 		}
+		docID := version.GetString("document")
+		firstOfDoc, err := firstDownload(tx, "document", docID, user.Id)
+		if err != nil {
+			return err
+		}
+		firstOfVersion, err := firstDownload(tx, "version", version.Id, user.Id)
+		if err != nil {
+			return err
+		}
 		row := core.NewRecord(c)
-		row.Set("document", version.GetString("document"))
+		row.Set("document", docID)
 		row.Set("version", version.Id)
 		row.Set("user", user.Id)
 		if err := tx.Save(row); err != nil {
 			return err
 		}
-		doc, err := tx.FindRecordById("documents", version.GetString("document"))
+		partner := row.GetString("partner") // stamped by the hook
+		if err := bumpStats(tx, docID, version.Id, partner, firstOfVersion); err != nil {
+			return err
+		}
+		if err := bumpStats(tx, docID, "", partner, firstOfDoc); err != nil {
+			return err
+		}
+		doc, err := tx.FindRecordById("documents", docID)
 		if err != nil {
 			return err
 		}
 		return activity.Record(tx, user, activity.KindDocumentDownloaded, doc)
+	})
+}
+
+// firstDownload reports whether user has not downloaded the document (or
+// version) before, from the (document, user) / (version, user) index.
+func firstDownload(app core.App, column, id, userID string) (bool, error) {
+	var seen int
+	err := app.DB().NewQuery("SELECT EXISTS (SELECT 1 FROM document_downloads WHERE [[" + column + "]] = {:id} AND [[user]] = {:u})").
+		Bind(dbx.Params{"id": id, "u": userID}).Row(&seen)
+	return seen == 0, err
+}
+
+// statsTime is the stored format of autodate fields.
+const statsTime = "2006-01-02 15:04:05.000Z"
+
+// bumpStats adds one download (and one downloader when newUser) to a
+// document_stats row, creating it on first use. The rollup is server
+// bookkeeping: no rule or hook has a say in it.
+func bumpStats(app core.App, docID, versionID, partner string, newUser bool) error {
+	users := 0
+	if newUser {
+		users = 1
+	}
+	_, err := app.DB().NewQuery(`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
+		VALUES ({:id}, {:d}, {:v}, {:p}, 1, {:n}, {:t})
+		ON CONFLICT (document, version, partner) DO UPDATE SET
+			downloads = downloads + 1, users = users + excluded.users, updated = excluded.updated`).
+		Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "d": docID, "v": versionID, "p": partner, "n": users,
+			"t": time.Now().UTC().Format(statsTime)}).Execute()
+	return err
+}
+
+// RebuildStats recomputes the whole document_stats rollup from
+// document_downloads, in one transaction; the incremental figures
+// RecordDownload keeps must always equal what this produces.
+func RebuildStats(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		now := time.Now().UTC().Format(statsTime)
+		for _, q := range []string{
+			`DELETE FROM document_stats`,
+			`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, partner, COUNT(*), COUNT(DISTINCT user), {:t}
+				FROM document_downloads GROUP BY document, version, partner`,
+			`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, '', partner, COUNT(*), COUNT(DISTINCT user), {:t}
+				FROM document_downloads GROUP BY document, partner`,
+		} {
+			if _, err := tx.DB().NewQuery(q).Bind(dbx.Params{"t": now}).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

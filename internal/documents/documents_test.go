@@ -323,3 +323,87 @@ func TestRecordDownload(t *testing.T) {
 		t.Errorf("%d download rows after a failed download, want 1", n)
 	}
 }
+
+// statsRow is one document_stats row without its id and time.
+type statsRow struct {
+	Document  string `db:"document"`
+	Version   string `db:"version"`
+	Partner   string `db:"partner"`
+	Downloads int    `db:"downloads"`
+	Users     int    `db:"users"`
+}
+
+func allStats(t *testing.T, app core.App) []statsRow {
+	t.Helper()
+	var rows []statsRow
+	if err := app.DB().NewQuery(`SELECT document, version, partner, downloads, users FROM document_stats
+		ORDER BY document, version, partner`).All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestStatsIncrementalEqualsRebuilt: the rollup RecordDownload keeps in the
+// download's transaction equals the one RebuildStats computes from the raw
+// downloads, over repeat downloads, several versions, several partners and
+// staff (no partner).
+func TestStatsIncrementalEqualsRebuilt(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDocuments(t, app)
+	v2, err := testapp.AddVersion(app, testapp.DocAll, testapp.AdminID, "v2.txt", []byte("price list v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := app.FindFirstRecordByFilter("document_versions", "document = {:d} && number = 1", map[string]any{"d": testapp.DocAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold, err := app.FindFirstRecordByFilter("document_versions", "document = {:d}", map[string]any{"d": testapp.DocGold})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]*core.Record{}
+	for _, id := range []string{testapp.AcmeUserID, testapp.AcmeAdminID, testapp.GlobexUserID, testapp.AdminID} {
+		if users[id], err = app.FindRecordById("users", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	downloads := []struct {
+		user    string
+		version *core.Record
+	}{
+		{testapp.AcmeUserID, v1}, {testapp.AcmeUserID, v1}, {testapp.AcmeUserID, v2},
+		{testapp.AcmeAdminID, v2}, {testapp.GlobexUserID, v2}, {testapp.GlobexUserID, v1},
+		{testapp.AdminID, v2}, {testapp.AcmeUserID, gold}, {testapp.AcmeAdminID, gold},
+	}
+	for _, d := range downloads {
+		if err := documents.RecordDownload(app, users[d.user], d.version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	incremental := allStats(t, app)
+	// Spot checks against hand-counted figures.
+	want := map[[3]string][2]int{
+		{testapp.DocAll, "", testapp.PartnerAcme}:    {4, 2}, // diego ×3, carla ×1
+		{testapp.DocAll, v1.Id, testapp.PartnerAcme}: {2, 1},
+		{testapp.DocAll, v2.Id, testapp.PartnerAcme}: {2, 2},
+		{testapp.DocAll, "", testapp.PartnerGlobex}:  {2, 1},
+		{testapp.DocAll, "", ""}:                     {1, 1}, // the admin
+		{testapp.DocGold, "", testapp.PartnerAcme}:   {2, 2},
+	}
+	got := map[[3]string][2]int{}
+	for _, r := range incremental {
+		got[[3]string{r.Document, r.Version, r.Partner}] = [2]int{r.Downloads, r.Users}
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("stats %v = %v, want %v", k, got[k], w)
+		}
+	}
+	if err := documents.RebuildStats(app); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := allStats(t, app); !slices.Equal(incremental, rebuilt) {
+		t.Fatalf("incremental stats\n%v\ndiffer from rebuilt\n%v", incremental, rebuilt)
+	}
+}
