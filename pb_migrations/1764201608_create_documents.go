@@ -193,6 +193,7 @@ func init() {
 			&core.AutodateField{Name: "created", OnCreate: true},
 		)
 		acks.AddIndex("idx_document_acks_version_user", true, "version, user", "")
+		acks.AddIndex("idx_document_acks_version_created", false, "version, created", "")
 		acks.AddIndex("idx_document_acks_document_partner", false, "document, partner", "")
 		acks.AddIndex("idx_document_acks_user", false, "user, created", "")
 		acks.AddIndex("idx_document_acks_partner", false, "partner, created", "")
@@ -234,25 +235,28 @@ func init() {
 
 		// Download figures, kept current in the transaction of each download
 		// (documents.RecordDownload) and rebuilt from document_downloads by
-		// documents.RebuildStats: one row per (document, version, partner)
-		// and one per (document, partner) with version "" for all versions.
+		// documents.RebuildStats. Rows with scope "partner" hold one
+		// partner's figures per (document, version) and per document (version
+		// ""); rows with scope "total" the same over all partners, for admins.
 		// users counts distinct downloaders (a user belongs to one partner,
 		// so sums across partners stay exact). A popular document's page
-		// reads a few rows per partner instead of every download.
+		// reads a handful of rows instead of every download.
 		stats := core.NewBaseCollection("document_stats", "pc_docstats0001")
 		stats.Fields.Add(
 			&core.RelationField{Name: "document", CollectionId: docs.Id, MaxSelect: 1, Required: true, CascadeDelete: true},
 			&core.RelationField{Name: "version", CollectionId: versions.Id, MaxSelect: 1, CascadeDelete: true},
 			&core.RelationField{Name: "partner", CollectionId: partners.Id, MaxSelect: 1},
+			&core.SelectField{Name: "scope", Required: true, MaxSelect: 1, Values: []string{"partner", "total"}},
 			&core.NumberField{Name: "downloads", OnlyInt: true, Min: ptrFloat(0)},
 			&core.NumberField{Name: "users", OnlyInt: true, Min: ptrFloat(0)},
 			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 		)
-		stats.AddIndex("idx_document_stats_key", true, "document, version, partner", "")
+		stats.AddIndex("idx_document_stats_key", true, "document, version, partner, scope", "")
+		stats.AddIndex("idx_document_stats_rank", false, "document, version, scope, downloads", "")
 		stats.AddIndex("idx_document_stats_partner", false, "partner", "")
-		statsView := signedIn + ` && (` + isAdmin +
+		statsView := signedIn + ` && ((scope = "total" && ` + isAdmin + `) || (scope = "partner" && (` + isAdmin +
 			` || (` + isManager + ` && partner.manager = @request.auth.id)` +
-			` || (` + isPartnerAdmin + ` && partner = @request.auth.partner))`
+			` || (` + isPartnerAdmin + ` && partner = @request.auth.partner))))`
 		stats.ListRule = ptr(statsView)
 		stats.ViewRule = ptr(statsView)
 		stats.CreateRule = nil

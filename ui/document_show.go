@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -127,29 +128,59 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 		return nil, nil
 	}
 	s := &documentStats{IsStaff: roles.IsStaff(role), ScopeIsOwnOrg: role == roles.PartnerAdmin}
-	// Totals, partners and versions come from the document_stats rollup (a
-	// few rows per partner), never from counting every download.
-	allVersions := dbx.HashExp{"document_stats.document": doc.Id, "document_stats.version": ""}
-	total, err := access.SumVisibleBy(e.App, info, "document_stats", "", "downloads", "users", 0, allVersions)
+	// Totals, partners and versions come from the document_stats rollup,
+	// never from counting every download. An admin's rule shows the rows
+	// over all partners (scope "total"); anyone else sums the rows of the
+	// partners their rule shows them.
+	doc1 := dbx.HashExp{"document_stats.document": doc.Id}
+	totals, err := access.ListVisible(e.App, info, "document_stats", access.ListOptions{
+		Where: []dbx.Expression{doc1, dbx.HashExp{"document_stats.scope": "total"}}, PerPage: 200})
 	if err != nil {
 		return nil, err
 	}
-	if len(total) > 0 {
-		s.Downloads, s.Downloaders = total[0].SumA, total[0].SumB
+	seesTotals := len(totals.Items) > 0
+	var vrows []access.GroupSum
+	if seesTotals {
+		for _, r := range totals.Items {
+			if r.GetString("version") == "" {
+				s.Downloads, s.Downloaders = r.GetInt("downloads"), r.GetInt("users")
+			} else {
+				vrows = append(vrows, access.GroupSum{Key: r.GetString("version"), SumA: r.GetInt("downloads"), SumB: r.GetInt("users")})
+			}
+		}
+	} else {
+		total, err := access.SumVisibleBy(e.App, info, "document_stats", "", "downloads", "users", 0,
+			doc1, dbx.HashExp{"document_stats.version": "", "document_stats.scope": "partner"})
+		if err != nil {
+			return nil, err
+		}
+		if len(total) > 0 {
+			s.Downloads, s.Downloaders = total[0].SumA, total[0].SumB
+		}
 	}
 	if s.IsStaff {
-		rows, err := access.SumVisibleBy(e.App, info, "document_stats", "partner", "downloads", "users", 20, allVersions)
+		// One row per partner: the top ones straight from the rank index.
+		top, err := access.ListVisible(e.App, info, "document_stats", access.ListOptions{
+			Where: []dbx.Expression{doc1, dbx.HashExp{"document_stats.version": "", "document_stats.scope": "partner"}},
+			Sort:  []string{"-downloads"}, PerPage: 20})
 		if err != nil {
 			return nil, err
 		}
-		if s.ByPartner, err = labelRows(e.App, info, "partners", "name", sumRows(rows), u.t(e, "documents.stats.vendor_staff")); err != nil {
+		rows := make([]access.GroupCount, 0, len(top.Items))
+		for _, r := range top.Items {
+			rows = append(rows, access.GroupCount{Key: r.GetString("partner"), Rows: r.GetInt("downloads"), Distinct: r.GetInt("users")})
+		}
+		if s.ByPartner, err = labelRows(e.App, info, "partners", "name", rows, u.t(e, "documents.stats.vendor_staff")); err != nil {
 			return nil, err
 		}
-		vrows, err := access.SumVisibleBy(e.App, info, "document_stats", "version", "downloads", "users", 50,
-			dbx.HashExp{"document_stats.document": doc.Id}, dbx.Not(dbx.HashExp{"document_stats.version": ""}))
-		if err != nil {
-			return nil, err
+		if !seesTotals {
+			vrows, err = access.SumVisibleBy(e.App, info, "document_stats", "version", "downloads", "users", 50,
+				doc1, dbx.HashExp{"document_stats.scope": "partner"}, dbx.Not(dbx.HashExp{"document_stats.version": ""}))
+			if err != nil {
+				return nil, err
+			}
 		}
+		slices.SortFunc(vrows, func(a, b access.GroupSum) int { return b.SumA - a.SumA })
 		numbers := map[string]int{}
 		for _, v := range versions {
 			numbers[v.ID] = v.Number
@@ -220,14 +251,18 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 	if missing.HasMore {
 		s.MissingMore = s.AudiencePartners - s.AckedPartners - len(s.Missing)
 	}
-	byUser, err := access.CountVisibleBy(e.App, info, "document_acknowledgements", "user", "", 0,
-		dbx.HashExp{"document_acknowledgements.version": cur})
+	curAck := dbx.HashExp{"document_acknowledgements.version": cur}
+	if s.AckedUsers, err = access.CountVisible(e.App, info, "document_acknowledgements", curAck); err != nil {
+		return err
+	}
+	latest, err := access.ListVisible(e.App, info, "document_acknowledgements", access.ListOptions{
+		Where: []dbx.Expression{curAck}, Sort: []string{"-created"}, PerPage: 20})
 	if err != nil {
 		return err
 	}
-	s.AckedUsers = len(byUser)
-	if len(byUser) > 50 {
-		byUser = byUser[:50]
+	byUser := make([]access.GroupCount, 0, len(latest.Items))
+	for _, a := range latest.Items {
+		byUser = append(byUser, access.GroupCount{Key: a.GetString("user"), Rows: 1})
 	}
 	s.AckedBy, err = labelRows(e.App, info, "users", "name", byUser, "—")
 	return err

@@ -1268,7 +1268,7 @@ func TestDocumentAnalytics(t *testing.T) {
 	expectStatus(t, diego.post(private+"/acknowledge", nil), http.StatusSeeOther, "diego acknowledges")
 	r = admin.get(private)
 	expectContains(t, r, "coverage after", "partners acknowledged (1 of 1)", "100%", "Every partner in the audience has acknowledged.",
-		"Acknowledged by", "<li>Diego Rocha</li>")
+		"Latest acknowledgements", "<li>Diego Rocha</li>")
 	expectNotContains(t, r, "coverage after", "<li>Acme Brasil Ltda</li>")
 	expectContains(t, ana.get(private), "ana coverage", "parceiros deram ciência (1 de 1)")
 	// Bruno does not see the document, and so none of its figures.

@@ -1012,10 +1012,11 @@ func TestDocumentsAPIChanges(t *testing.T) {
 // ---------------------------------------------------------------------------
 // document_stats (the download rollup)
 
-// seedStats writes the facts and builds the rollup from them: 12 rows over
-// DocAll (Acme, Globex, staff), DocGold (Acme), DocGlobex (Globex) and
-// DocDraft (staff), one per (document, version, partner) and one per
-// (document, partner) for all versions.
+// seedStats writes the facts and builds the rollup from them: 12 partner
+// rows over DocAll (Acme, Globex, staff), DocGold (Acme), DocGlobex (Globex)
+// and DocDraft (staff), one per (document, version, partner) and one per
+// (document, partner) for all versions; and 8 total rows, one per (document,
+// version) and one per document.
 func seedStats(t testing.TB, app *tests.TestApp) {
 	t.Helper()
 	seedFacts(t, app)
@@ -1026,19 +1027,19 @@ func seedStats(t testing.TB, app *tests.TestApp) {
 
 func TestDocumentsAPIStats(t *testing.T) {
 	acme, globex := frag("partner", testapp.PartnerAcme), frag("partner", testapp.PartnerGlobex)
-	staff := frag("partner", "")
+	staff, total := frag("partner", ""), frag("scope", "total")
 	type want struct {
 		n        int
 		has, not []string
 	}
 	cases := map[actor]want{
 		guest:       {0, nil, []string{acme, globex, staff}},
-		admin:       {12, []string{acme, globex, staff}, nil},
-		ana:         {4, []string{acme}, []string{globex, staff}},
-		bruno:       {4, []string{globex}, []string{acme, staff}},
-		acmeAdmin:   {4, []string{acme}, []string{globex, staff}},
+		admin:       {20, []string{acme, globex, staff, total}, nil},
+		ana:         {4, []string{acme}, []string{globex, staff, total}},
+		bruno:       {4, []string{globex}, []string{acme, staff, total}},
+		acmeAdmin:   {4, []string{acme}, []string{globex, staff, total}},
 		acmeUser:    {0, nil, []string{acme, globex, staff}},
-		globexAdmin: {4, []string{globex}, []string{acme, staff}},
+		globexAdmin: {4, []string{globex}, []string{acme, staff, total}},
 		globexUser:  {0, nil, []string{acme, globex, staff}},
 	}
 	var s []tests.ApiScenario

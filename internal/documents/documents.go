@@ -255,11 +255,16 @@ func RecordDownload(app core.App, user, version *core.Record) error {
 			return err
 		}
 		partner := row.GetString("partner") // stamped by the hook
-		if err := bumpStats(tx, docID, version.Id, partner, firstOfVersion); err != nil {
-			return err
-		}
-		if err := bumpStats(tx, docID, "", partner, firstOfDoc); err != nil {
-			return err
+		for _, b := range []struct {
+			version, partner, scope string
+			first                   bool
+		}{
+			{version.Id, partner, "partner", firstOfVersion}, {"", partner, "partner", firstOfDoc},
+			{version.Id, "", "total", firstOfVersion}, {"", "", "total", firstOfDoc},
+		} {
+			if err := bumpStats(tx, docID, b.version, b.partner, b.scope, b.first); err != nil {
+				return err
+			}
 		}
 		doc, err := tx.FindRecordById("documents", docID)
 		if err != nil {
@@ -284,16 +289,16 @@ const statsTime = "2006-01-02 15:04:05.000Z"
 // bumpStats adds one download (and one downloader when newUser) to a
 // document_stats row, creating it on first use. The rollup is server
 // bookkeeping: no rule or hook has a say in it.
-func bumpStats(app core.App, docID, versionID, partner string, newUser bool) error {
+func bumpStats(app core.App, docID, versionID, partner, scope string, newUser bool) error {
 	users := 0
 	if newUser {
 		users = 1
 	}
-	_, err := app.DB().NewQuery(`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
-		VALUES ({:id}, {:d}, {:v}, {:p}, 1, {:n}, {:t})
-		ON CONFLICT (document, version, partner) DO UPDATE SET
+	_, err := app.DB().NewQuery(`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
+		VALUES ({:id}, {:d}, {:v}, {:p}, {:s}, 1, {:n}, {:t})
+		ON CONFLICT (document, version, partner, scope) DO UPDATE SET
 			downloads = downloads + 1, users = users + excluded.users, updated = excluded.updated`).
-		Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "d": docID, "v": versionID, "p": partner, "n": users,
+		Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "d": docID, "v": versionID, "p": partner, "s": scope, "n": users,
 			"t": time.Now().UTC().Format(statsTime)}).Execute()
 	return err
 }
@@ -306,12 +311,18 @@ func RebuildStats(app core.App) error {
 		now := time.Now().UTC().Format(statsTime)
 		for _, q := range []string{
 			`DELETE FROM document_stats`,
-			`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
-				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, partner, COUNT(*), COUNT(DISTINCT user), {:t}
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, partner, 'partner', COUNT(*), COUNT(DISTINCT user), {:t}
 				FROM document_downloads GROUP BY document, version, partner`,
-			`INSERT INTO document_stats (id, document, version, partner, downloads, users, updated)
-				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, '', partner, COUNT(*), COUNT(DISTINCT user), {:t}
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, '', partner, 'partner', COUNT(*), COUNT(DISTINCT user), {:t}
 				FROM document_downloads GROUP BY document, partner`,
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, '', 'total', COUNT(*), COUNT(DISTINCT user), {:t}
+				FROM document_downloads GROUP BY document, version`,
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, '', '', 'total', COUNT(*), COUNT(DISTINCT user), {:t}
+				FROM document_downloads GROUP BY document`,
 		} {
 			if _, err := tx.DB().NewQuery(q).Bind(dbx.Params{"t": now}).Execute(); err != nil {
 				return err

@@ -329,6 +329,7 @@ type statsRow struct {
 	Document  string `db:"document"`
 	Version   string `db:"version"`
 	Partner   string `db:"partner"`
+	Scope     string `db:"scope"`
 	Downloads int    `db:"downloads"`
 	Users     int    `db:"users"`
 }
@@ -336,8 +337,8 @@ type statsRow struct {
 func allStats(t *testing.T, app core.App) []statsRow {
 	t.Helper()
 	var rows []statsRow
-	if err := app.DB().NewQuery(`SELECT document, version, partner, downloads, users FROM document_stats
-		ORDER BY document, version, partner`).All(&rows); err != nil {
+	if err := app.DB().NewQuery(`SELECT document, version, partner, scope, downloads, users FROM document_stats
+		ORDER BY document, version, partner, scope`).All(&rows); err != nil {
 		t.Fatal(err)
 	}
 	return rows
@@ -383,17 +384,21 @@ func TestStatsIncrementalEqualsRebuilt(t *testing.T) {
 	}
 	incremental := allStats(t, app)
 	// Spot checks against hand-counted figures.
-	want := map[[3]string][2]int{
-		{testapp.DocAll, "", testapp.PartnerAcme}:    {4, 2}, // diego ×3, carla ×1
-		{testapp.DocAll, v1.Id, testapp.PartnerAcme}: {2, 1},
-		{testapp.DocAll, v2.Id, testapp.PartnerAcme}: {2, 2},
-		{testapp.DocAll, "", testapp.PartnerGlobex}:  {2, 1},
-		{testapp.DocAll, "", ""}:                     {1, 1}, // the admin
-		{testapp.DocGold, "", testapp.PartnerAcme}:   {2, 2},
+	want := map[[4]string][2]int{
+		{testapp.DocAll, "", testapp.PartnerAcme, "partner"}:    {4, 2}, // diego ×3, carla ×1
+		{testapp.DocAll, v1.Id, testapp.PartnerAcme, "partner"}: {2, 1},
+		{testapp.DocAll, v2.Id, testapp.PartnerAcme, "partner"}: {2, 2},
+		{testapp.DocAll, "", testapp.PartnerGlobex, "partner"}:  {2, 1},
+		{testapp.DocAll, "", "", "partner"}:                     {1, 1}, // the admin
+		{testapp.DocGold, "", testapp.PartnerAcme, "partner"}:   {2, 2},
+		// Over all partners: diego, carla, fabio and the admin.
+		{testapp.DocAll, "", "", "total"}:    {7, 4},
+		{testapp.DocAll, v1.Id, "", "total"}: {3, 2},
+		{testapp.DocAll, v2.Id, "", "total"}: {4, 4},
 	}
-	got := map[[3]string][2]int{}
+	got := map[[4]string][2]int{}
 	for _, r := range incremental {
-		got[[3]string{r.Document, r.Version, r.Partner}] = [2]int{r.Downloads, r.Users}
+		got[[4]string{r.Document, r.Version, r.Partner, r.Scope}] = [2]int{r.Downloads, r.Users}
 	}
 	for k, w := range want {
 		if got[k] != w {
