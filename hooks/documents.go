@@ -30,6 +30,7 @@ func bindDocumentHooks(app core.App) {
 	// number, the document's current version and the file land together.
 	app.OnRecordCreateRequest("document_versions").BindFunc(inTransaction)
 	app.OnRecordCreate("document_acknowledgements").BindFunc(copyUserPartner)
+	app.OnRecordCreate("document_acknowledgements").BindFunc(countAck)
 	app.OnRecordCreate("document_downloads").BindFunc(copyUserPartner)
 	app.OnRecordValidate("document_folders").BindFunc(validateFolder)
 	app.OnRecordDelete("document_folders").BindFunc(refuseDeletingNonEmptyFolder)
@@ -366,6 +367,16 @@ func checkUploadLimit(app core.App, v *core.Record) error {
 // refuseVersionChange keeps versions immutable, for the dashboard too.
 func refuseVersionChange(e *core.RecordEvent) error {
 	return ErrVersionImmutable
+}
+
+// countAck adds a new acknowledgement to the stats rollup, in its
+// transaction.
+func countAck(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	r := e.Record
+	return documents.RecordAck(e.App, r.GetString("document"), r.GetString("version"), r.GetString("partner"))
 }
 
 // copyUserPartner stamps a download or acknowledgement with its user's

@@ -249,6 +249,10 @@ func init() {
 			&core.SelectField{Name: "scope", Required: true, MaxSelect: 1, Values: []string{"partner", "total"}},
 			&core.NumberField{Name: "downloads", OnlyInt: true, Min: ptrFloat(0)},
 			&core.NumberField{Name: "users", OnlyInt: true, Min: ptrFloat(0)},
+			// Acknowledgements of the version (rows with a version), and on
+			// total rows how many partners have at least one.
+			&core.NumberField{Name: "acks", OnlyInt: true, Min: ptrFloat(0)},
+			&core.NumberField{Name: "acked_partners", OnlyInt: true, Min: ptrFloat(0)},
 			&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 		)
 		stats.AddIndex("idx_document_stats_key", true, "document, version, partner, scope", "")

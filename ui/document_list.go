@@ -72,7 +72,7 @@ func (u *portal) documentList(e *core.RequestEvent) error {
 		if fv := folders[f.Folder]; fv != nil {
 			d.Folder = fv
 			fv.Active = true
-			where = append(where, dbx.In("documents.folder", folderAndDescendants(fv)...))
+			where = append(where, folderExpr(folderAndDescendants(fv)))
 		} else {
 			errs["folder"] = tr(loc, "validation.invalid")
 		}
@@ -151,6 +151,22 @@ func markFresh(v *DocumentView, since time.Time) {
 	case v.Revised.After(since):
 		v.IsUpdated = true
 	}
+}
+
+// folderExpr matches documents in any of the folders. The unary + keeps
+// SQLite from choosing the folder index: a folder with its subfolders holds
+// thousands of documents, which it would then sort; walking the revised
+// index newest first stops after one page of matches.
+func folderExpr(ids []any) dbx.Expression {
+	params := dbx.Params{}
+	names := make([]string, len(ids))
+	base := tagSeq.Add(1)
+	for i, id := range ids {
+		n := fmt.Sprintf("folder%d_%d", base, i)
+		params[n] = id
+		names[i] = "{:" + n + "}"
+	}
+	return dbx.NewExp("+documents.folder IN ("+strings.Join(names, ", ")+")", params)
 }
 
 // tagSeq numbers tag parameters so two in one query never clash.

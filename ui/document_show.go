@@ -224,24 +224,60 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 // ackCoverage fills who has and has not acknowledged the current version:
 // partners in the document's audience that the viewer may see.
 func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *core.Record, s *documentStats) error {
+	user := getCtx(e).User
 	cur := doc.GetString("current_version")
 	s.ShowCoverage = true
-	aud := documents.AudienceOf(doc).PartnerWhere()
-	n, err := access.CountVisible(e.App, info, "partners", aud)
+	aud := documents.AudienceOf(doc)
+	// The counts come from the stats rollup: an admin reads the version's
+	// total row, anyone else the rows of the partners their rule shows.
+	verRows := dbx.HashExp{"document_stats.document": doc.Id, "document_stats.version": cur}
+	totals, err := access.ListVisible(e.App, info, "document_stats", access.ListOptions{
+		Where: []dbx.Expression{verRows, dbx.HashExp{"document_stats.scope": "total"}}, PerPage: 1})
 	if err != nil {
 		return err
 	}
-	s.AudiencePartners = n
-	acked := dbx.NewExp("partners.id IN (SELECT partner FROM document_acknowledgements WHERE version = {:ackv})", dbx.Params{"ackv": cur})
-	if s.AckedPartners, err = access.CountVisible(e.App, info, "partners", aud, acked); err != nil {
-		return err
+	partnersOfViewer := []dbx.Expression{aud.PartnerWhere()}
+	if roles.Of(user) == roles.Manager {
+		// The partners rule shows a manager their own partners; naming them
+		// here lets SQLite use the manager index (the rule still applies).
+		partnersOfViewer = append(partnersOfViewer, dbx.HashExp{"partners.manager": user.Id})
+	}
+	if len(totals.Items) > 0 {
+		t := totals.Items[0]
+		s.AckedUsers, s.AckedPartners = t.GetInt("acks"), t.GetInt("acked_partners")
+		// Whoever sees the totals sees every partner: the audience's size is
+		// a plain count.
+		if s.AudiencePartners, _, err = documents.Reach(e.App, aud); err != nil {
+			return err
+		}
+	} else {
+		partnerRows := []dbx.Expression{verRows, dbx.HashExp{"document_stats.scope": "partner"}}
+		sum, err := access.SumVisibleBy(e.App, info, "document_stats", "", "acks", "acks", 0, partnerRows...)
+		if err != nil {
+			return err
+		}
+		if len(sum) > 0 {
+			s.AckedUsers = sum[0].SumA
+		}
+		if s.AckedPartners, err = access.CountVisible(e.App, info, "document_stats",
+			append(partnerRows, dbx.NewExp("document_stats.acks > 0"))...); err != nil {
+			return err
+		}
+		if s.AudiencePartners, err = access.CountVisible(e.App, info, "partners", partnersOfViewer...); err != nil {
+			return err
+		}
+	}
+	if s.AckedPartners > s.AudiencePartners {
+		// Partners that acknowledged before the audience changed.
+		s.AckedPartners = s.AudiencePartners
 	}
 	if s.AudiencePartners > 0 {
 		s.CoveragePct = s.AckedPartners * 100 / s.AudiencePartners
 	}
-	notAcked := dbx.NewExp("partners.id NOT IN (SELECT partner FROM document_acknowledgements WHERE version = {:ackv2} AND partner != '')", dbx.Params{"ackv2": cur})
+	notAcked := dbx.NewExp(`partners.id NOT IN (SELECT partner FROM document_stats
+		WHERE document = {:ackd} AND version = {:ackv} AND scope = 'partner' AND acks > 0)`, dbx.Params{"ackd": doc.Id, "ackv": cur})
 	missing, err := access.ListVisible(e.App, info, "partners", access.ListOptions{
-		Where: []dbx.Expression{aud, notAcked}, Sort: []string{"name"}, PerPage: 20})
+		Where: append(partnersOfViewer, notAcked), Sort: []string{"name"}, PerPage: 20})
 	if err != nil {
 		return err
 	}
@@ -249,14 +285,10 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 		s.Missing = append(s.Missing, p.GetString("name"))
 	}
 	if missing.HasMore {
-		s.MissingMore = s.AudiencePartners - s.AckedPartners - len(s.Missing)
-	}
-	curAck := dbx.HashExp{"document_acknowledgements.version": cur}
-	if s.AckedUsers, err = access.CountVisible(e.App, info, "document_acknowledgements", curAck); err != nil {
-		return err
+		s.MissingMore = max(s.AudiencePartners-s.AckedPartners-len(s.Missing), 0)
 	}
 	latest, err := access.ListVisible(e.App, info, "document_acknowledgements", access.ListOptions{
-		Where: []dbx.Expression{curAck}, Sort: []string{"-created"}, PerPage: 20})
+		Where: []dbx.Expression{dbx.HashExp{"document_acknowledgements.version": cur}}, Sort: []string{"-created"}, PerPage: 20})
 	if err != nil {
 		return err
 	}

@@ -303,6 +303,35 @@ func bumpStats(app core.App, docID, versionID, partner, scope string, newUser bo
 	return err
 }
 
+// RecordAck adds an acknowledgement to the document_stats rollup: the
+// version's row for the acknowledging user's partner and its total row (with
+// the count of partners that have acknowledged). Call it in the
+// acknowledgement's transaction.
+func RecordAck(app core.App, docID, versionID, partner string) error {
+	now := time.Now().UTC().Format(statsTime)
+	firstOfPartner := 0
+	if partner != "" {
+		var acks int
+		err := app.DB().NewQuery(`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, acks, acked_partners, updated)
+			VALUES ({:id}, {:d}, {:v}, {:p}, 'partner', 0, 0, 1, 0, {:t})
+			ON CONFLICT (document, version, partner, scope) DO UPDATE SET acks = acks + 1, updated = excluded.updated
+			RETURNING acks`).
+			Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "d": docID, "v": versionID, "p": partner, "t": now}).Row(&acks)
+		if err != nil {
+			return err
+		}
+		if acks == 1 {
+			firstOfPartner = 1
+		}
+	}
+	_, err := app.DB().NewQuery(`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, acks, acked_partners, updated)
+		VALUES ({:id}, {:d}, {:v}, '', 'total', 0, 0, 1, {:f}, {:t})
+		ON CONFLICT (document, version, partner, scope) DO UPDATE SET
+			acks = acks + 1, acked_partners = acked_partners + excluded.acked_partners, updated = excluded.updated`).
+		Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "d": docID, "v": versionID, "f": firstOfPartner, "t": now}).Execute()
+	return err
+}
+
 // RebuildStats recomputes the whole document_stats rollup from
 // document_downloads, in one transaction; the incremental figures
 // RecordDownload keeps must always equal what this produces.
@@ -323,6 +352,16 @@ func RebuildStats(app core.App) error {
 			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, updated)
 				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, '', '', 'total', COUNT(*), COUNT(DISTINCT user), {:t}
 				FROM document_downloads GROUP BY document`,
+			// Acknowledgements (staff ones count in the totals only). "WHERE
+			// true" lets SQLite parse an upsert fed by a SELECT.
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, acks, acked_partners, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, partner, 'partner', 0, 0, COUNT(*), 0, {:t}
+				FROM document_acknowledgements WHERE partner != '' GROUP BY document, version, partner
+				ON CONFLICT (document, version, partner, scope) DO UPDATE SET acks = excluded.acks`,
+			`INSERT INTO document_stats (id, document, version, partner, scope, downloads, users, acks, acked_partners, updated)
+				SELECT substr(lower(hex(randomblob(8))), 1, 15), document, version, '', 'total', 0, 0, COUNT(*), COUNT(DISTINCT NULLIF(partner, '')), {:t}
+				FROM document_acknowledgements WHERE true GROUP BY document, version
+				ON CONFLICT (document, version, partner, scope) DO UPDATE SET acks = excluded.acks, acked_partners = excluded.acked_partners`,
 		} {
 			if _, err := tx.DB().NewQuery(q).Bind(dbx.Params{"t": now}).Execute(); err != nil {
 				return err

@@ -332,12 +332,14 @@ type statsRow struct {
 	Scope     string `db:"scope"`
 	Downloads int    `db:"downloads"`
 	Users     int    `db:"users"`
+	Acks      int    `db:"acks"`
+	AckedP    int    `db:"acked_partners"`
 }
 
 func allStats(t *testing.T, app core.App) []statsRow {
 	t.Helper()
 	var rows []statsRow
-	if err := app.DB().NewQuery(`SELECT document, version, partner, scope, downloads, users FROM document_stats
+	if err := app.DB().NewQuery(`SELECT document, version, partner, scope, downloads, users, acks, acked_partners FROM document_stats
 		ORDER BY document, version, partner, scope`).All(&rows); err != nil {
 		t.Fatal(err)
 	}
@@ -382,6 +384,24 @@ func TestStatsIncrementalEqualsRebuilt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Acknowledgements of the Acme agreement: two Acme users and the admin.
+	agreement, err := app.FindFirstRecordByFilter("document_versions", "document = {:d}", map[string]any{"d": testapp.DocAcmePrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acks, err := app.FindCollectionByNameOrId("document_acknowledgements")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{testapp.AcmeUserID, testapp.AcmeAdminID, testapp.AdminID} {
+		a := core.NewRecord(acks)
+		a.Set("document", testapp.DocAcmePrivate)
+		a.Set("version", agreement.Id)
+		a.Set("user", u)
+		if err := app.Save(a); err != nil {
+			t.Fatal(err)
+		}
+	}
 	incremental := allStats(t, app)
 	// Spot checks against hand-counted figures.
 	want := map[[4]string][2]int{
@@ -403,6 +423,21 @@ func TestStatsIncrementalEqualsRebuilt(t *testing.T) {
 	for k, w := range want {
 		if got[k] != w {
 			t.Errorf("stats %v = %v, want %v", k, got[k], w)
+		}
+	}
+	for _, r := range incremental {
+		if r.Document != testapp.DocAcmePrivate {
+			continue
+		}
+		switch r.Scope {
+		case "partner":
+			if r.Partner != testapp.PartnerAcme || r.Acks != 2 {
+				t.Errorf("agreement partner row %+v, want Acme with 2 acknowledgements", r)
+			}
+		case "total":
+			if r.Acks != 3 || r.AckedP != 1 {
+				t.Errorf("agreement total row %+v, want 3 acknowledgements by 1 partner", r)
+			}
 		}
 	}
 	if err := documents.RebuildStats(app); err != nil {
