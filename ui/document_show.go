@@ -150,7 +150,7 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 		}
 	} else {
 		total, err := access.SumVisibleBy(e.App, info, "document_stats", "", "downloads", "users", 0,
-			doc1, dbx.HashExp{"document_stats.version": "", "document_stats.scope": "partner"})
+			withScope(getCtx(e).User, "document_stats.partner", doc1, dbx.HashExp{"document_stats.version": "", "document_stats.scope": "partner"})...)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +175,8 @@ func (u *portal) documentStats(e *core.RequestEvent, info *core.RequestInfo, doc
 		}
 		if !seesTotals {
 			vrows, err = access.SumVisibleBy(e.App, info, "document_stats", "version", "downloads", "users", 50,
-				doc1, dbx.HashExp{"document_stats.scope": "partner"}, dbx.Not(dbx.HashExp{"document_stats.version": ""}))
+				withScope(getCtx(e).User, "document_stats.partner", doc1, dbx.HashExp{"document_stats.scope": "partner"},
+					dbx.Not(dbx.HashExp{"document_stats.version": ""}))...)
 			if err != nil {
 				return nil, err
 			}
@@ -236,22 +237,17 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 	if err != nil {
 		return err
 	}
-	partnersOfViewer := []dbx.Expression{aud.PartnerWhere()}
-	if roles.Of(user) == roles.Manager {
-		// The partners rule shows a manager their own partners; naming them
-		// here lets SQLite use the manager index (the rule still applies).
-		partnersOfViewer = append(partnersOfViewer, dbx.HashExp{"partners.manager": user.Id})
-	}
+	partnersOfViewer := withScope(user, "partners.id", aud.PartnerWhere())
 	if len(totals.Items) > 0 {
 		t := totals.Items[0]
 		s.AckedUsers, s.AckedPartners = t.GetInt("acks"), t.GetInt("acked_partners")
 		// Whoever sees the totals sees every partner: the audience's size is
 		// a plain count.
-		if s.AudiencePartners, _, err = documents.Reach(e.App, aud); err != nil {
+		if s.AudiencePartners, err = documents.ReachPartners(e.App, aud); err != nil {
 			return err
 		}
 	} else {
-		partnerRows := []dbx.Expression{verRows, dbx.HashExp{"document_stats.scope": "partner"}}
+		partnerRows := withScope(user, "document_stats.partner", verRows, dbx.HashExp{"document_stats.scope": "partner"})
 		sum, err := access.SumVisibleBy(e.App, info, "document_stats", "", "acks", "acks", 0, partnerRows...)
 		if err != nil {
 			return err
@@ -288,7 +284,8 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 		s.MissingMore = max(s.AudiencePartners-s.AckedPartners-len(s.Missing), 0)
 	}
 	latest, err := access.ListVisible(e.App, info, "document_acknowledgements", access.ListOptions{
-		Where: []dbx.Expression{dbx.HashExp{"document_acknowledgements.version": cur}}, Sort: []string{"-created"}, PerPage: 20})
+		Where: withScope(user, "document_acknowledgements.partner", dbx.HashExp{"document_acknowledgements.version": cur}),
+		Sort:  []string{"-created"}, PerPage: 20})
 	if err != nil {
 		return err
 	}
@@ -298,6 +295,29 @@ func (u *portal) ackCoverage(e *core.RequestEvent, info *core.RequestInfo, doc *
 	}
 	s.AckedBy, err = labelRows(e.App, info, "users", "name", byUser, "—")
 	return err
+}
+
+// partnerScope narrows a query on a per-partner table to the partners the
+// viewer's rules can show at all: a manager's own partners, a partner user's
+// own organisation (nil for an admin). It is only a hint that lets SQLite
+// use an index — the collection's rule is still applied on top.
+func partnerScope(user *core.Record, column string) dbx.Expression {
+	switch roles.Of(user) {
+	case roles.Manager:
+		return dbx.NewExp("[["+column+"]] IN (SELECT id FROM partners WHERE manager = {:scopeManager})",
+			dbx.Params{"scopeManager": user.Id})
+	case roles.PartnerAdmin, roles.PartnerUser:
+		return dbx.HashExp{column: user.GetString("partner")}
+	}
+	return nil
+}
+
+// withScope appends the viewer's partner scope to where, when there is one.
+func withScope(user *core.Record, column string, where ...dbx.Expression) []dbx.Expression {
+	if sc := partnerScope(user, column); sc != nil {
+		return append(where, sc)
+	}
+	return where
 }
 
 // sumRows turns rollup sums into counts for labelRows.

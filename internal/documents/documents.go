@@ -217,6 +217,13 @@ func (a Audience) PartnerWhere() dbx.Expression {
 	return dbx.NewExp("1=0")
 }
 
+// ReachPartners counts the partners an audience reaches.
+func ReachPartners(app core.App, a Audience) (int, error) {
+	var n int
+	err := app.DB().Select("COUNT(*)").From("partners").Where(a.PartnerWhere()).Row(&n)
+	return n, err
+}
+
 // Reach counts the partners and the active users an audience reaches. It is
 // an aggregate for the staff editor, not a list of records.
 func Reach(app core.App, a Audience) (partners, users int, err error) {
