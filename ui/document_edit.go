@@ -235,6 +235,11 @@ func (u *portal) documentNewShow(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	return u.documentFormShow(e, rec)
+}
+
+// documentFormShow renders the document form for rec (new or existing).
+func (u *portal) documentFormShow(e *core.RequestEvent, rec *core.Record) error {
 	p, err := u.documentFormPage(e, rec)
 	if err != nil {
 		return err
@@ -339,11 +344,7 @@ func (u *portal) documentEditShow(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	p, err := u.documentFormPage(e, rec)
-	if err != nil {
-		return err
-	}
-	return u.render(e, http.StatusOK, "document_edit", p)
+	return u.documentFormShow(e, rec)
 }
 
 // documentEditSubmit saves the metadata through the documents Update rule;
