@@ -39,6 +39,10 @@ type reachData struct {
 	Err             bool
 }
 
+// maxPartnerOptionPages bounds the partner choices of the form (200 a page):
+// 5,000 partners, more than a programme this portal serves.
+const maxPartnerOptionPages = 25
+
 // documentForm is what the form submitted, validated.
 type documentForm struct {
 	body     map[string]any
@@ -66,15 +70,20 @@ func (u *portal) documentFormPage(e *core.RequestEvent, rec *core.Record) (*Page
 		d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
 	}
 	// The partner choices: those the viewer may see, plus any already chosen.
-	partners, err := access.ListVisible(e.App, info, "partners", access.ListOptions{Sort: []string{"name"}, PerPage: 200})
-	if err != nil {
-		return nil, err
-	}
 	chosen := append(rec.GetStringSlice("audience_partners"), rec.GetString("partner"))
 	seen := map[string]bool{}
-	for _, p := range partners.Items {
-		seen[p.Id] = true
-		d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
+	for page := 1; page <= maxPartnerOptionPages; page++ {
+		partners, err := access.ListVisible(e.App, info, "partners", access.ListOptions{Sort: []string{"name"}, Page: page, PerPage: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range partners.Items {
+			seen[p.Id] = true
+			d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
+		}
+		if !partners.HasMore {
+			break
+		}
 	}
 	var extra []any
 	for _, id := range chosen {
