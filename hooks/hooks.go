@@ -12,4 +12,9 @@ func Register(app core.App) {
 	bindSettingsHooks(app)
 	bindMailHooks(app)
 	bindDocumentHooks(app)
+	bindMarkdownHooks(app)
+	bindAnnouncementHooks(app)
+	bindForumHooks(app)
+	bindConversationHooks(app)
+	bindNotificationHooks(app)
 }

@@ -124,3 +124,8 @@ func (u *portal) partnersWithUsers(e *core.RequestEvent, info *core.RequestInfo,
 	}
 	return views, nil
 }
+
+// menuShow lists every navigation entry: the phone's "Menu" tab.
+func (u *portal) menuShow(e *core.RequestEvent) error {
+	return u.render(e, http.StatusOK, "menu", &Page{Title: u.t(e, "nav.menu")})
+}

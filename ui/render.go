@@ -90,6 +90,8 @@ type NavItem struct {
 	Href, Label, Icon string
 	Short             string // label in the phone tab bar
 	Active            bool
+	Tab               bool // in the phone tab bar
+	Menu              bool // in the user menu rather than the top bar
 }
 
 // Page is what every template receives: the request's locale, user, branding,
@@ -106,6 +108,8 @@ type Page struct {
 	Path    string
 	Locales []LocaleOption
 	Data    any
+	// Unread counts the signed-in user's unread notifications (the bell).
+	Unread  int
 	Errors  map[string]string // field → translated message
 	FormErr string            // message for the whole form
 	Values  map[string]string // what the user typed, re-shown on error

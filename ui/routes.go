@@ -92,6 +92,7 @@ func (u *portal) routes(e *core.ServeEvent) {
 	in.POST("/tiers/new", u.tierEditSubmit)
 	in.GET("/tiers/{id}/edit", u.tierEditShow)
 	in.POST("/tiers/{id}/edit", u.tierEditSubmit)
+	in.GET("/menu", u.menuShow)
 	in.GET("/documents", u.documentList)
 	in.GET("/documents/{id}", u.documentShow)
 	in.GET("/documents/{id}/history", u.documentHistory)
@@ -128,6 +129,11 @@ func (u *portal) routes(e *core.ServeEvent) {
 	admin.POST("/partners/new", u.partnerNewSubmit)
 	admin.GET("/settings", u.settingsShow)
 	admin.POST("/settings", u.settingsSubmit)
+
+	u.announcementRoutes(g, in, staff)
+	u.forumRoutes(g, in, staff)
+	u.conversationRoutes(g, in, staff)
+	u.notificationRoutes(g, in, staff)
 
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))

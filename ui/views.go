@@ -155,16 +155,26 @@ func (u *portal) fillPage(e *core.RequestEvent, p *Page) {
 		p.Locales = append(p.Locales, LocaleOption{Code: l, Label: i18n.T(l, "locale.name"), Current: l == p.Locale})
 	}
 	p.Nav = navFor(p)
+	if c.User != nil {
+		p.Unread = unreadNotifications(e.App, c.User)
+	}
 	p.ThemeURL = themeURL(u.themeCSS(e))
 }
 
-// navFor lists only what the viewer's role may use.
+// navFor lists only what the viewer's role may use. Items marked Menu sit in
+// the user menu on a desktop; on a phone the tab bar holds the Tab items and
+// a "Menu" tab that lists everything.
 func navFor(p *Page) []NavItem {
 	if p.User == nil {
 		return nil
 	}
-	items := []NavItem{{Href: "/", Label: p.T("nav.home"), Icon: "home"},
-		{Href: "/documents", Label: p.T("nav.documents"), Icon: "documents", Short: p.T("nav.documents_short")}}
+	items := []NavItem{
+		{Href: "/", Label: p.T("nav.home"), Icon: "home", Tab: true},
+		{Href: "/announcements", Label: p.T("nav.announcements"), Icon: "megaphone"},
+		{Href: "/documents", Label: p.T("nav.documents"), Icon: "documents", Short: p.T("nav.documents_short"), Tab: true},
+		{Href: "/forums", Label: p.T("nav.forums"), Icon: "forums", Tab: true},
+		{Href: "/conversations", Label: p.T("nav.messages"), Icon: "messages", Tab: true},
+	}
 	switch {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
@@ -173,12 +183,13 @@ func navFor(p *Page) []NavItem {
 		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation",
 			Short: p.T("nav.organisation_short")})
 	}
-	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers"})
+	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers", Menu: true})
 	if p.User.IsAdmin {
 		items = append(items, NavItem{Href: "/settings", Label: p.T("nav.settings"), Icon: "settings",
-			Short: p.T("nav.settings_short")})
+			Short: p.T("nav.settings_short"), Menu: true})
 	}
-	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile"})
+	items = append(items, NavItem{Href: "/notifications", Label: p.T("nav.notifications"), Icon: "bell", Menu: true})
+	items = append(items, NavItem{Href: "/profile", Label: p.T("nav.profile"), Icon: "profile", Menu: true})
 	for i := range items {
 		if items[i].Short == "" {
 			items[i].Short = items[i].Label
@@ -187,4 +198,17 @@ func navFor(p *Page) []NavItem {
 			(items[i].Href != "/" && len(p.Path) > len(items[i].Href) && p.Path[:len(items[i].Href)+1] == items[i].Href+"/")
 	}
 	return items
+}
+
+// unreadNotifications counts the user's unread notifications for the bell,
+// through the notifications List rule (their own) and the (user, read_at)
+// index. A failure shows no count rather than failing the page.
+func unreadNotifications(app core.App, user *core.Record) int {
+	n, err := access.CountVisible(app, access.Info(user, "GET", nil), "notifications",
+		dbx.HashExp{"notifications.user": user.Id, "notifications.read_at": ""})
+	if err != nil {
+		app.Logger().Warn("counting unread notifications", "error", err)
+		return 0
+	}
+	return n
 }

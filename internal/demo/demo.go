@@ -191,6 +191,9 @@ type summary struct {
 	tiers, partners, users, activity int
 	superuserCreated                 bool
 	library                          librarySummary
+	announcements                    announcementsSummary
+	forums                           forumsSummary
+	conversations                    conversationsSummary
 }
 
 // Load fills an empty database with the demo network, in one transaction. The
@@ -363,6 +366,18 @@ func seed(tx core.App, w io.Writer, now time.Time) (_ *summary, err error) {
 
 	fmt.Fprint(w, "documents… ")
 	if s.library, err = seedLibrary(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "announcements… ")
+	if s.announcements, err = seedAnnouncements(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "forums… ")
+	if s.forums, err = seedForums(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "conversations… ")
+	if s.conversations, err = seedConversations(tx, now); err != nil {
 		return nil, err
 	}
 
