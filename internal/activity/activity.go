@@ -26,6 +26,15 @@ const (
 	KindDocumentRestored     = "document.version_restored"
 	KindDocumentDownloaded   = "document.downloaded"
 	KindDocumentAcknowledged = "document.acknowledged"
+
+	KindAnnouncementPublished    = "announcement.published"
+	KindAnnouncementRead         = "announcement.read"
+	KindAnnouncementAcknowledged = "announcement.acknowledged"
+	KindForumThreadCreated       = "forum.thread_created"
+	KindForumPostCreated         = "forum.post_created"
+	KindForumPostReported        = "forum.post_reported"
+	KindConversationStarted      = "conversation.started"
+	KindMessageSent              = "conversation.message"
 )
 
 // actorKey is a record's custom (unsaved) data key naming the user who made
