@@ -70,7 +70,7 @@ func (u *portal) documentShow(e *core.RequestEvent) error {
 		return err
 	}
 	d := &documentShowData{Doc: documentView(rec, folders), Limit: c.Brand.MaxUploadBytes, Statuses: documents.Statuses}
-	d.Doc.Description = markdownHTML(rec.GetString("description"))
+	d.Doc.Description = storedHTML(rec, "description_html")
 	names, err := privatePartnerNames(e.App, info, []*core.Record{rec})
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/documents"
-	"github.com/ponte-portal/ponte/internal/markdown"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
@@ -217,9 +216,6 @@ func documentVersions(app core.App, info *core.RequestInfo, doc *core.Record, pa
 func canManageDocuments(user *core.Record) bool {
 	return roles.IsStaff(roles.Of(user))
 }
-
-// markdownHTML renders a document description.
-func markdownHTML(src string) template.HTML { return markdown.Render(src) }
 
 // ChangeValue shows a value from a document's metadata history in the
 // page's language: statuses, audiences, regions and yes/no are translated,

@@ -10,7 +10,6 @@ import (
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/branding"
 	"github.com/ponte-portal/ponte/internal/i18n"
-	"github.com/ponte-portal/ponte/internal/markdown"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
@@ -73,7 +72,7 @@ func tierView(r *core.Record) *TierView {
 		return nil
 	}
 	return &TierView{ID: r.Id, Name: r.GetString("name"), Colour: r.GetString("colour"),
-		Benefits: markdown.Render(r.GetString("benefits")), Rank: r.GetInt("rank")}
+		Benefits: storedHTML(r, "benefits_html"), Rank: r.GetInt("rank")}
 }
 
 func partnerView(r *core.Record) *PartnerView {
@@ -211,4 +210,10 @@ func unreadNotifications(app core.App, user *core.Record) int {
 		return 0
 	}
 	return n
+}
+
+// storedHTML is a record's Markdown rendered on save by hooks/markdown.go:
+// sanitised there, so it is safe to put in a page as it is.
+func storedHTML(r *core.Record, field string) template.HTML {
+	return template.HTML(r.GetString(field))
 }
