@@ -294,7 +294,10 @@ func versionAdded(app core.App, doc, v *core.Record, last int, restored bool) er
 		return err
 	}
 	if doc.GetString("status") == "published" && last > 0 {
-		return activity.Record(app, uploader, activity.KindDocumentRevised, doc)
+		if err := activity.Record(app, uploader, activity.KindDocumentRevised, doc); err != nil {
+			return err
+		}
+		return notifyDocumentRevised(app, doc, v.GetString("uploaded_by"))
 	}
 	return nil
 }
