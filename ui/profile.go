@@ -10,6 +10,7 @@ import (
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/notify"
 	"github.com/ponte-portal/ponte/internal/roles"
 	"github.com/ponte-portal/ponte/internal/session"
 )
@@ -19,6 +20,9 @@ type profileData struct {
 	Partner *PartnerView
 	// OtherSessions counts the user's sessions on other devices.
 	OtherSessions int
+	// NotifyEmail is the user's e-mail preference, one of NotifyChoices.
+	NotifyEmail   string
+	NotifyChoices []string
 }
 
 func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
@@ -27,7 +31,7 @@ func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
 		"name": c.User.GetString("name"), "job_title": c.User.GetString("job_title"),
 		"locale": c.User.GetString("locale"), "email_visible": boolValue(c.User.EmailVisibility()),
 	}}
-	d := &profileData{}
+	d := &profileData{NotifyEmail: notify.EmailPreference(c.User), NotifyChoices: notify.EmailPreferences}
 	if pid := c.User.GetString("partner"); pid != "" {
 		info := access.Info(c.User, http.MethodGet, nil)
 		if rec, err := access.FindVisible(e.App, info, "partners", pid); err == nil {

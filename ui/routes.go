@@ -61,7 +61,8 @@ func (u *portal) routes(e *core.ServeEvent) {
 	e.Router.GET("/static/{sum}/{path...}", u.assets.serve)
 
 	g := e.Router.Group("")
-	g.BindFunc(u.loadSession, u.checkCSRF)
+	g.BindFunc(u.loadSession)
+	g.Bind(&hook.Handler[*core.RequestEvent]{Id: csrfMiddlewareID, Func: u.checkCSRF})
 
 	// Guests.
 	g.GET("/login", u.loginShow)
