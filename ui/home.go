@@ -29,6 +29,8 @@ type homeData struct {
 	HasMore  bool
 	// Both: the latest documents the user may see.
 	Docs []*DocumentView
+	// Both: the latest announcements, pinned first, unread marked.
+	News []*AnnouncementView
 }
 
 // homePartnersShown is how many partners the staff home lists, and
@@ -36,6 +38,8 @@ type homeData struct {
 const (
 	homePartnersShown  = 8
 	homeDocumentsShown = 5
+	// homeAnnouncementsShown is how many announcements the home feed lists.
+	homeAnnouncementsShown = 5
 )
 
 // latestDocuments returns the n most recently revised published documents
@@ -64,6 +68,9 @@ func (u *portal) home(e *core.RequestEvent) error {
 		return err
 	}
 	d.Docs = docs
+	if d.News, err = latestAnnouncements(e.App, info, homeAnnouncementsShown); err != nil {
+		return err
+	}
 
 	if roles.IsStaff(roles.Of(c.User)) {
 		counts, err := access.CountVisibleGrouped(e.App, info, "partners", "status")
