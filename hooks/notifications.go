@@ -19,6 +19,7 @@ func bindNotificationHooks(app core.App) {
 	app.OnRecordAfterCreateSuccess("notifications").BindFunc(notificationCreated)
 	app.OnRecordAfterUpdateSuccess("notifications").BindFunc(notificationChanged)
 	app.OnRecordAfterDeleteSuccess("notifications").BindFunc(notificationChanged)
+	app.OnRecordUpdateRequest("users").BindFunc(ownEmailPreference)
 	app.Cron().MustAdd(DigestJob, "0 7 * * *", func() {
 		n, err := notify.SendDigests(app, time.Now())
 		if err != nil {
@@ -45,6 +46,20 @@ func notificationCreated(e *core.RecordEvent) error {
 // delete.
 func notificationChanged(e *core.RecordEvent) error {
 	notify.PublishUnread(e.App, e.Record.GetString("user"))
+	return e.Next()
+}
+
+// ownEmailPreference lets only the user (or a superuser) change their
+// e-mail preference through the API: the users Update rule lets admins and
+// partner admins edit colleagues, but not choose what lands in their inbox.
+func ownEmailPreference(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if _, ok := info.Body["notify_email"]; ok && !info.HasSuperuserAuth() && (info.Auth == nil || info.Auth.Id != e.Record.Id) {
+		return e.ForbiddenError("Only the user chooses their e-mail preference.", nil)
+	}
 	return e.Next()
 }
 
