@@ -103,11 +103,18 @@ func UserByUnsubscribeKey(app core.App, key string) (*core.Record, error) {
 	if !keyPattern.MatchString(key) {
 		return nil, ErrUnknownKey
 	}
-	rec, err := app.FindFirstRecordByData("users", "unsubscribe_key", key)
+	// The "!= ''" term lets SQLite use the partial unique index on the key.
+	rec := &core.Record{}
+	err := app.RecordQuery("users").
+		AndWhere(dbx.NewExp("[[users.unsubscribe_key]] = {:key} AND [[users.unsubscribe_key]] != ''", dbx.Params{"key": key})).
+		Limit(1).One(rec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrUnknownKey
 	}
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Unsubscribe turns the user's notification e-mails off.

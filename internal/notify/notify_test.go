@@ -333,3 +333,19 @@ func set(t *testing.T, app core.App, id, field string, v types.DateTime) {
 		t.Fatal(err)
 	}
 }
+
+// The unsubscribe page's lookup uses the partial unique index on the key.
+func TestUnsubscribeLookupUsesIndex(t *testing.T) {
+	app := testapp.New(t)
+	var plan []struct {
+		Detail string `db:"detail"`
+	}
+	q := app.RecordQuery("users").AndWhere(dbx.NewExp("[[users.unsubscribe_key]] = {:key} AND [[users.unsubscribe_key]] != ''",
+		dbx.Params{"key": "k"})).Limit(1).Build()
+	if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + q.SQL()).Bind(q.Params()).All(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) == 0 || !strings.Contains(plan[0].Detail, "idx_users_unsubscribe_key") {
+		t.Errorf("plan %v", plan)
+	}
+}
