@@ -46,6 +46,8 @@ func parseForm(e *core.RequestEvent) error {
 			limit = getCtx(e).Brand.MaxUploadBytes
 			e.Set(uploadLimitKey, limit)
 			limit += 1 << 20
+		} else if messageUploadPath.MatchString(e.Request.URL.Path) {
+			limit = maxMessageUploadBytes // conversations: five attachments
 		}
 		if e.Request.ContentLength > limit {
 			return e.Error(http.StatusRequestEntityTooLarge, "", errors.New("upload over the limit"))
