@@ -211,18 +211,31 @@ func stampAuthor(app core.App, r *core.Record) (*core.Record, error) {
 	return u, nil
 }
 
-// keepLabels puts back the author and their labels as stored: nobody
+// stored re-reads a record as the database holds it, inside the save's
+// transaction: Record.Original() is only as old as the caller's copy (a
+// record saved twice keeps its first original).
+func stored(app core.App, r *core.Record) (*core.Record, error) {
+	return app.FindRecordById(r.Collection(), r.Id)
+}
+
+// keepLabels puts back the author and their labels as stored (o): nobody
 // changes who wrote something.
-func keepLabels(r *core.Record) {
-	o := r.Original()
+func keepLabels(r, o *core.Record) {
 	for _, f := range []string{"author", "partner", "author_name", "organisation", "by_staff"} {
 		r.Set(f, o.Get(f))
 	}
 }
 
+// storedName is a user's or partner's name as stored ("" when unknown).
+func storedName(app core.App, table, id string) string {
+	var name string
+	_ = app.DB().Select("name").From(table).Where(dbx.HashExp{"id": id}).Row(&name)
+	return name
+}
+
 // relabelAuthor carries a person's new name onto what they wrote.
 func relabelAuthor(e *core.RecordEvent) error {
-	if e.Record.GetString("name") == e.Record.Original().GetString("name") {
+	if e.Record.IsNew() || e.Record.GetString("name") == storedName(e.App, "users", e.Record.Id) {
 		return e.Next()
 	}
 	return inTx(e, func(tx core.App) error {
@@ -241,7 +254,7 @@ func relabelAuthor(e *core.RecordEvent) error {
 
 // relabelPartner carries a partner's new name onto its people's posts.
 func relabelPartner(e *core.RecordEvent) error {
-	if e.Record.GetString("name") == e.Record.Original().GetString("name") {
+	if e.Record.IsNew() || e.Record.GetString("name") == storedName(e.App, "partners", e.Record.Id) {
 		return e.Next()
 	}
 	return inTx(e, func(tx core.App) error {
@@ -351,18 +364,15 @@ func follow(app core.App, thread, user string) error {
 func updateThread(e *core.RecordEvent) error {
 	return inTx(e, func(tx core.App) error {
 		r := e.Record
-		keepLabels(r)
+		o, err := stored(tx, r)
+		if err != nil {
+			return err
+		}
+		keepLabels(r, o)
 		r.Set("title", strings.TrimSpace(r.GetString("title")))
-		var row struct {
-			Posts int    `db:"post_count"`
-			Last  string `db:"last_activity"`
-		}
-		if err := tx.DB().Select("post_count", "last_activity").From("forum_threads").
-			Where(dbx.HashExp{"id": r.Id}).One(&row); err == nil {
-			r.Set("post_count", row.Posts)
-			r.Set("last_activity", row.Last)
-		}
-		from, to := r.Original().GetString("category"), r.GetString("category")
+		r.Set("post_count", o.GetInt("post_count"))
+		r.Set("last_activity", o.Get("last_activity"))
+		from, to := o.GetString("category"), r.GetString("category")
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -461,8 +471,12 @@ func createPost(e *core.RecordEvent) error {
 // notified.
 func updatePost(e *core.RecordEvent) error {
 	return inTx(e, func(tx core.App) error {
-		r, o := e.Record, e.Record.Original()
-		keepLabels(r)
+		r := e.Record
+		o, err := stored(tx, r)
+		if err != nil {
+			return err
+		}
+		keepLabels(r, o)
 		r.Set("thread", o.GetString("thread"))
 		r.Set("edited", o.Get("edited"))
 		r.Set("removed_body", o.GetString("removed_body"))
@@ -574,7 +588,11 @@ func createReport(e *core.RecordEvent) error {
 // updateReport keeps what was reported, by whom and why, and stamps the
 // moderator who resolved it.
 func updateReport(e *core.RecordEvent) error {
-	r, o := e.Record, e.Record.Original()
+	r := e.Record
+	o, err := stored(e.App, r)
+	if err != nil {
+		return err
+	}
 	for _, f := range []string{"post", "reporter", "reason"} {
 		r.Set(f, o.Get(f))
 	}
