@@ -35,11 +35,11 @@ const (
 )
 
 var (
-	allConvs  = []string{testapp.ConvAcme, testapp.ConvGlobex}
-	allMsgs   = []string{testapp.MsgAcme1, testapp.MsgAcme2, testapp.MsgGlobex1, testapp.MsgGlobex2}
-	acmeMsgs  = []string{testapp.MsgAcme1, testapp.MsgAcme2}
-	globxMsgs = []string{testapp.MsgGlobex1, testapp.MsgGlobex2}
-	allConvReads  = []string{readDiego, readAna, readFabio}
+	allConvs     = []string{testapp.ConvAcme, testapp.ConvGlobex}
+	allMsgs      = []string{testapp.MsgAcme1, testapp.MsgAcme2, testapp.MsgGlobex1, testapp.MsgGlobex2}
+	acmeMsgs     = []string{testapp.MsgAcme1, testapp.MsgAcme2}
+	globxMsgs    = []string{testapp.MsgGlobex1, testapp.MsgGlobex2}
+	allConvReads = []string{readDiego, readAna, readFabio}
 
 	// visibleConvs is who sees which conversation.
 	visibleConvs = map[actor][]string{
