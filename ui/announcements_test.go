@@ -6,6 +6,7 @@ package ui_test
 // sides, through real HTTP requests.
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -501,4 +502,102 @@ func TestAnnouncementReach(t *testing.T) {
 	expectContains(t, r, "reach all", "Reaches 2 partners and 4 users.")
 	expectStatus(t, admin.get("/announcements/reach?audience=bogus"), http.StatusBadRequest, "bad reach")
 	expectStatus(t, admin.get("/announcements/reach?audience=regions&audience_regions=mars"), http.StatusBadRequest, "bad region")
+}
+
+// Announcement benchmark scale, on top of seedScale's 2,000 partners and
+// 20,000 users: 1,000 announcements (one in ten pinned, a third for the
+// Gold tier, the rest for everyone) and 200,000 read receipts, 12,000 of
+// them of the newest announcement for everyone.
+const (
+	benchAnnouncements = 1000
+	benchAnnReads      = 200000
+	benchAnnTopReads   = 12000
+)
+
+// seedAnnouncementScale inserts the announcements and receipts with plain
+// multi-row INSERTs (the receipts' activity events are left out: no page
+// reads them) and returns the id of the most read announcement.
+func seedAnnouncementScale(b *testing.B, app core.App) (top string, summary string) {
+	b.Helper()
+	t0 := time.Now()
+	sqlDB, ok := app.NonconcurrentDB().(*dbx.DB)
+	if !ok {
+		b.Fatal("the app's database is not a *dbx.DB")
+	}
+	tx, err := sqlDB.DB().Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	must := func(err error) {
+		b.Helper()
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	anns, err := newRowInserter(tx, "announcements", "id", "title", "body", "body_html", "author", "status", "pinned",
+		"publish_at", "expires_at", "requires_acknowledgement", "audience", "audience_tiers", "audience_regions",
+		"audience_partners", "notified_at", "created", "updated")
+	must(err)
+	now := time.Now().UTC()
+	ids := make([]string, benchAnnouncements)
+	for i := range benchAnnouncements {
+		ids[i] = fmt.Sprintf("bann%011d", i)
+		pub := now.Add(-time.Duration(benchAnnouncements-i) * 3 * time.Hour)
+		audience, tiers := "all", "[]"
+		if i%3 == 1 {
+			audience, tiers = "tiers", `["`+testapp.TierGold+`"]`
+		}
+		must(anns.add(ids[i], fmt.Sprintf("Aviso %04d do programa", i), "Texto **importante**.", "<p>Texto <strong>importante</strong>.</p>",
+			testapp.AdminID, "published", i%10 == 0, benchDate(pub), "", i%7 == 0, audience, tiers, "[]", "[]",
+			benchDate(pub), benchDate(pub), benchDate(pub)))
+	}
+	must(anns.flush())
+	top = ids[benchAnnouncements-1] // newest, for everyone (999 % 3 == 0)
+	reads, err := newRowInserter(tx, "announcement_reads", "id", "announcement", "user", "partner", "acknowledged", "created")
+	must(err)
+	n := 0
+	for u := 0; u < benchAnnTopReads; u++ {
+		p := u % benchPartners
+		must(reads.add(fmt.Sprintf("br%013d", n), top, fmt.Sprintf("bu%06d%07d", p, u/benchPartners), fmt.Sprintf("bp%013d", p), "", benchDate(now)))
+		n++
+	}
+	for n < benchAnnReads {
+		a := ids[n%(benchAnnouncements-1)]
+		u := n / (benchAnnouncements - 1)
+		p := (u*7 + n) % benchPartners
+		must(reads.add(fmt.Sprintf("br%013d", n), a, fmt.Sprintf("bu%06d%07d", p, u%benchUsersPerPartner), fmt.Sprintf("bp%013d", p), "", benchDate(now)))
+		n++
+	}
+	must(reads.flush())
+	_, err = tx.Exec("ANALYZE")
+	must(err)
+	must(tx.Commit())
+	return top, fmt.Sprintf("seeded %d announcements and %d read receipts in %s", benchAnnouncements, n, time.Since(t0).Round(time.Millisecond))
+}
+
+// BenchmarkAnnouncementPages measures the feed, the home page with its
+// feed and an announcement page (with the read rate for staff) at scale.
+// Run: go test ./ui/ -run '^$' -bench AnnouncementPages -benchtime 200x
+func BenchmarkAnnouncementPages(b *testing.B) {
+	app := testapp.New(b)
+	seedScale(b, app)
+	top, summary := seedAnnouncementScale(b, app)
+	srv := httptest.NewServer(testapp.Serve(b, app))
+	b.Cleanup(srv.Close)
+	cookie := func(email string) *http.Cookie {
+		ck, _ := testapp.SessionCookie(b, app, email)
+		return ck
+	}
+	partnerUser, manager, admin := cookie(benchPartnerUser), cookie(benchManager), cookie(testapp.AdminEmail)
+	runPageCases(b, app, srv, summary, []benchCase{
+		{"feed_partner_user", "/announcements", partnerUser},
+		{"feed_partner_user_page10", "/announcements?page=10", partnerUser},
+		{"home_partner_user", "/", partnerUser},
+		{"page_partner_user", "/announcements/" + top, partnerUser},
+		{"feed_admin", "/announcements", admin},
+		{"page_manager_rate", "/announcements/" + top, manager},
+		{"page_admin_rate", "/announcements/" + top, admin},
+		{"page_admin_rate_page40", "/announcements/" + top + "?page=40", admin},
+	})
 }
