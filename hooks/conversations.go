@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/documents"
 	"github.com/ponte-portal/ponte/internal/live"
 	"github.com/ponte-portal/ponte/internal/notify"
 )
@@ -275,8 +276,16 @@ func DangerousFile(f *filesystem.File) (bool, error) {
 // messageSent keeps the conversation in step with a new message, in the
 // message's transaction: its last activity, the author among its
 // participants, a notification for the other participants and the
-// conversation.message event.
+// conversation.message event. A message whose creation date was set before
+// saving (Go code importing history, such as the demo: neither the portal
+// nor the API can set it) is history and notifies nobody.
 func messageSent(e *core.RecordEvent) error {
+	history := !e.Record.GetDateTime("created").IsZero()
+	names := map[string]string{}
+	for _, f := range e.Record.GetUnsavedFiles("attachments") {
+		names[f.Name] = documents.CleanFileName(f.OriginalName)
+	}
+	e.Record.Set("attachment_names", names)
 	if err := e.Next(); err != nil {
 		return err
 	}
@@ -295,7 +304,7 @@ func messageSent(e *core.RecordEvent) error {
 	if err := e.App.Save(conv); err != nil {
 		return err
 	}
-	if author != nil {
+	if author != nil && !history {
 		// Participants who can no longer see it (moved, role changed) are
 		// not told.
 		recipients, err := MayReadConversation(e.App, conv, participants)

@@ -307,7 +307,7 @@ func (u *portal) conversationAttachment(e *core.RequestEvent) error {
 	if err != nil {
 		return e.NotFoundError("", errors.New("attachment missing from storage"))
 	}
-	name := attachmentName(file)
+	name := attachmentName(m, file)
 	h := e.Response.Header()
 	h.Set("Content-Disposition", "attachment; filename=\""+asciiName(name)+"\"; filename*=UTF-8''"+rfc5987(name))
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")

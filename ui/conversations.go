@@ -237,7 +237,7 @@ func (u *portal) messageViews(e *core.RequestEvent, info *core.RequestInfo, conv
 		}
 		v.Initials = initials(v.Author)
 		for _, f := range r.GetStringSlice("attachments") {
-			v.Attachments = append(v.Attachments, AttachmentView{Name: attachmentName(f),
+			v.Attachments = append(v.Attachments, AttachmentView{Name: attachmentName(r, f),
 				URL: "/conversations/" + conv.Id + "/messages/" + r.Id + "/files/" + f})
 		}
 		out[i] = v
@@ -248,9 +248,14 @@ func (u *portal) messageViews(e *core.RequestEvent, info *core.RequestInfo, conv
 // storedSuffix is the random part PocketBase adds to a stored file's name.
 var storedSuffix = regexp.MustCompile(`_[a-z0-9]{10}(\.[^.]*)?$`)
 
-// attachmentName is the name a stored attachment is shown and downloaded
-// under: PocketBase's stored name without its random suffix.
-func attachmentName(stored string) string {
+// attachmentName is the name a message's stored attachment is shown and
+// downloaded under: the name it was uploaded with (attachment_names), else
+// PocketBase's stored name without its random suffix.
+func attachmentName(msg *core.Record, stored string) string {
+	var names map[string]string
+	if err := msg.UnmarshalJSONField("attachment_names", &names); err == nil && names[stored] != "" {
+		return names[stored]
+	}
 	return storedSuffix.ReplaceAllString(stored, "$1")
 }
 

@@ -471,7 +471,7 @@ func TestConversationAttachments(t *testing.T) {
 	}
 	page := diego.get("/conversations/" + testapp.ConvAcme)
 	link := "/conversations/" + testapp.ConvAcme + "/messages/" + msg.Id + "/files/" + stored[0]
-	expectContains(t, page, "attachment links", `href="`+link+`"`, "proposta_comercial.pdf")
+	expectContains(t, page, "attachment links", `href="`+link+`"`, "Proposta Comercial.pdf")
 
 	// Who may download: the conversation's side (its partner, its manager,
 	// admins); anyone else gets a 404.
@@ -482,7 +482,7 @@ func TestConversationAttachments(t *testing.T) {
 			t.Errorf("%s downloaded %d bytes, not the file", who, len(r.Body))
 		}
 		kind, name := disposition(t, r)
-		if kind != "attachment" || name != "proposta_comercial.pdf" {
+		if kind != "attachment" || name != "Proposta Comercial.pdf" {
 			t.Errorf("Content-Disposition %q", r.Header.Get("Content-Disposition"))
 		}
 		if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {

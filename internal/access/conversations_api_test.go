@@ -281,7 +281,7 @@ func TestConversationsAPIMessages(t *testing.T) {
 		TestAppFactory:  testapp.Factory,
 		BeforeTestFunc:  as(acmeUser, seedConvs),
 		ExpectedStatus:  http.StatusOK,
-		ExpectedContent: []string{`"attachments":["proposta_`},
+		ExpectedContent: []string{`"attachments":["proposta_`, `.pdf":"proposta.pdf"`},
 		AfterTestFunc:   afterAll(countWith("messages", "body", "with a pdf", 1)),
 	})
 	run(t, s)
