@@ -272,6 +272,36 @@ func TestForumThreadPagingAndPostLinks(t *testing.T) {
 		}
 	}
 	expectStatus(t, fabio.get("/forums/p/"+testapp.ForumPostGold1), http.StatusNotFound, "gold post as fabio")
+
+	// Posts written at the same moment across a page boundary appear once
+	// each, in (created, id) order.
+	c, _ := app.FindCollectionByNameOrId("forum_posts")
+	same, _ := types.ParseDateTime(time.Now().UTC().Add(-3 * time.Hour))
+	var want []string
+	for i := range 25 {
+		r := core.NewRecord(c)
+		r.Set("thread", testapp.ForumThreadLocked)
+		r.Set("author", testapp.AdminID)
+		r.Set("body", fmt.Sprintf("Same moment %02d", i))
+		r.SetRaw("created", same)
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := app.DB().NewQuery("SELECT id FROM forum_posts WHERE thread = {:t} ORDER BY created, id").
+		Bind(dbx.Params{"t": testapp.ForumThreadLocked}).Column(&want); err != nil {
+		t.Fatal(err)
+	}
+	ids = nil
+	anchor := regexp.MustCompile(`<li id="p-([a-z0-9]{15})"`)
+	for _, page := range []string{"", "?page=2"} {
+		for _, m := range anchor.FindAllStringSubmatch(fabio.get("/forums/t/"+testapp.ForumThreadLocked+page).Body, -1) {
+			ids = append(ids, m[1])
+		}
+	}
+	if strings.Join(ids, ",") != strings.Join(want, ",") {
+		t.Fatalf("posts across pages:\n%v\nwant\n%v", ids, want)
+	}
 }
 
 func TestForumReply(t *testing.T) {
