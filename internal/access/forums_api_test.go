@@ -328,6 +328,17 @@ func TestForumsAPIPosts(t *testing.T) {
 				AfterTestFunc:      afterAll(countWith("forum_posts", "body", "one too many", 0)),
 			},
 			tests.ApiScenario{
+				// created is the server's: a date sent with the post does not
+				// make it history that escapes the limit.
+				Name: a.name + " floods with a date of long ago → 400", Method: http.MethodPost, URL: recordsURL("forum_posts"),
+				Body: jsonBody(map[string]any{"thread": testapp.ForumThreadGeneral, "author": a.id, "body": "backdated",
+					"created": "2020-01-01 00:00:00.000Z"}),
+				BeforeTestFunc: as(a, forumRecent(a.id, 5)), ExpectedStatus: http.StatusBadRequest,
+				ExpectedContent:    []string{`"body":{"code":"validation_forum_rate_limited"`},
+				NotExpectedContent: []string{`"id":"`},
+				AfterTestFunc:      afterAll(countWith("forum_posts", "body", "backdated", 0)),
+			},
+			tests.ApiScenario{
 				Name: a.name + " posts Markdown with script → 200, sanitised", Method: http.MethodPost, URL: recordsURL("forum_posts"),
 				Body: jsonBody(map[string]any{"thread": testapp.ForumThreadGeneral, "author": a.id,
 					"body": "<script>alert(1)</script>\n\n[x](javascript:alert(2)) <img src=x onerror=alert(3)>"}),
