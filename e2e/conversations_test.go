@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ponte-portal/ponte/internal/testapp"
@@ -19,6 +20,7 @@ const (
 	convSubject    = "Registro de oportunidade – Banco Horizonte"
 	convFirst      = "Oi, Ana! Você confirma a proteção da oportunidade?"
 	convReply      = "Confirmado: a proteção vale até o fim do trimestre."
+	convReply2     = "Mandei também a proposta revisada."
 	convAnnouncePT = "Nova mensagem de Ana Souza"
 )
 
@@ -31,7 +33,9 @@ const (
 //     through the send form;
 //  3. without a reload, Diego's page shows Ana's answer (appended to the
 //     list, announced in the polite status region) and his bell count rises
-//     by one.
+//     by one;
+//  4. a second page of Diego's, in a browser without EventSource, falls back
+//     to polling and shows Ana's next answer and the bell too.
 //
 // The list, the new-conversation form and the conversation page pass
 // axe-core's WCAG A/AA rules and are captured at 390 and 1280 px; no step may
@@ -131,6 +135,40 @@ func TestConversationLive(t *testing.T) {
 	diego.assessA11y(axeSrc, "/conversations/{id} (partner)", phoneW, phoneH)
 	diego.screenshot("conversation-live-partner-390.png", phoneW, phoneH)
 	diego.viewport(desktopW, desktopH)
+
+	// 4. The fallback: a second page of Diego's in a browser without
+	// EventSource polls instead (its 17 s interval shortened to half a
+	// second for the test, by instrumenting setInterval before the page's
+	// scripts run) and still gets Ana's next message and the bell.
+	polling := h.newTab("Diego without EventSource", desktopW, desktopH)
+	if _, err := chromedp.Call(polling.ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: `delete window.EventSource;
+			(() => { const si = window.setInterval; window.setInterval = (f, ms, ...a) => si(f, ms >= 15000 ? 500 : ms, ...a); })();`}); err != nil {
+		t.Fatalf("instrumenting the polling tab: %v", err)
+	}
+	if st := polling.login(testapp.AcmeUserEmail, testapp.Password); st != 200 {
+		t.Fatalf("signing in the polling tab: status %d", st)
+	}
+	if st := polling.navigate(path); st != 200 {
+		t.Fatalf("the polling tab opening %s: status %d", path, st)
+	}
+	polling.poll("the page to fall back to polling", `document.documentElement.getAttribute('data-live') === 'polling'`)
+	eval[bool](polling, `(window.__ponteNoReload = true)`)
+	if st := ana.navigate(path); st != 200 {
+		t.Fatalf("Ana back on the conversation: status %d", st)
+	}
+	ana.do("writing a second answer",
+		chromedp.WaitVisible(chromedp.ID("f-body")),
+		chromedp.SendKeys(chromedp.ID("f-body"), convReply2),
+		chromedp.Click(chromedp.CSS(`main form.message-form button[type="submit"]`)),
+	)
+	for _, tb := range []*tab{polling, diego} {
+		tb.poll("Ana's second answer without a reload", fmt.Sprintf(
+			`window.__ponteNoReload === true && Array.from(document.querySelectorAll('main li.message .message-body'), (e) => e.textContent.trim()).includes(%q)`, convReply2))
+		tb.poll("the bell to count two more", fmt.Sprintf(
+			`(document.querySelector('[data-live-bell] .bell-count') || {}).textContent === %q`, strconv.Itoa(before+2)))
+		tb.assertNoCSP("receiving the second answer")
+	}
 
 	// The list: Ana's side has read everything; it passes axe at both widths.
 	if st := ana.navigate("/conversations"); st != 200 {
