@@ -3,12 +3,16 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
@@ -180,4 +184,68 @@ func TestConversationLive(t *testing.T) {
 	ana.assessA11y(axeSrc, "/conversations (manager)", phoneW, phoneH)
 	ana.screenshot("conversations-manager-390.png", phoneW, phoneH)
 	ana.assertNoCSP("on the conversations list")
+}
+
+// TestConversationEarlierMessages opens a conversation longer than one page
+// and loads the earlier messages through htmx ("Mensagens anteriores"): they
+// are put before the others in order, without a reload, and the page still
+// passes the CSP.
+func TestConversationEarlierMessages(t *testing.T) {
+	exe := requireChromium(t)
+	dataDir := testapp.DataDir(t, true)
+	const total = 45
+	seedLongConversation(t, dataDir, total)
+	h := startHarness(t, exe, dataDir)
+
+	diego := h.newTab("partner user Diego (Acme)", desktopW, desktopH)
+	if st := diego.login(testapp.AcmeUserEmail, testapp.Password); st != 200 {
+		t.Fatalf("signing in as %s: status %d, want 200", testapp.AcmeUserEmail, st)
+	}
+	if st := diego.navigate("/conversations/" + longConv); st != 200 {
+		t.Fatalf("opening the long conversation: status %d", st)
+	}
+	if n := eval[int](diego, `document.querySelectorAll('main li.message').length`); n != 30 {
+		t.Errorf("the page shows %d messages, want the latest 30", n)
+	}
+	eval[bool](diego, `(window.__ponteNoReload = true)`)
+	diego.do("asking for the earlier messages", chromedp.Click(chromedp.CSS(`main li.earlier a`)))
+	diego.poll("all the messages, in order", fmt.Sprintf(`(() => {
+		const items = Array.from(document.querySelectorAll('main li.message .message-body'), (e) => e.textContent.trim());
+		return window.__ponteNoReload === true && items.length === %d &&
+			items.every((t, i) => t === 'Mensagem ' + String(i).padStart(3, '0')) &&
+			!document.querySelector('main li.earlier'); })()`, total))
+	diego.assertNoCSP("loading the earlier messages")
+}
+
+// longConv is the conversation seedLongConversation writes.
+const longConv = "convlong0000001"
+
+// seedLongConversation writes an Acme conversation with n messages from Ana
+// straight into a data dir's database, a minute apart and ending an hour ago.
+func seedLongConversation(t *testing.T, dataDir string, n int) {
+	t.Helper()
+	db, err := core.DefaultDBConnect(filepath.Join(dataDir, "data.db"))
+	if err != nil {
+		t.Fatalf("opening the data dir's database: %v", err)
+	}
+	defer db.Close()
+	start := time.Now().UTC().Add(-time.Hour - time.Duration(n)*time.Minute)
+	at := func(i int) string {
+		return start.Add(time.Duration(i) * time.Minute).Format("2006-01-02 15:04:05.000Z")
+	}
+	_, err = db.Insert("conversations", dbx.Params{"id": longConv, "partner": testapp.PartnerAcme, "subject": "Conversa longa",
+		"created_by": testapp.AcmeUserID, "participants": `["` + testapp.AcmeUserID + `","` + testapp.ManagerAnaID + `"]`,
+		"last_message_at": at(n - 1), "created": at(0), "updated": at(n - 1)}).Execute()
+	if err != nil {
+		t.Fatalf("seeding the conversation: %v", err)
+	}
+	for i := range n {
+		body := fmt.Sprintf("Mensagem %03d", i)
+		_, err := db.Insert("messages", dbx.Params{"id": fmt.Sprintf("msglong%08d", i), "conversation": longConv,
+			"author": testapp.ManagerAnaID, "body": body, "body_html": "<p>" + body + "</p>", "attachments": "[]",
+			"attachment_names": "{}", "created": at(i)}).Execute()
+		if err != nil {
+			t.Fatalf("seeding message %d: %v", i, err)
+		}
+	}
 }
