@@ -4,6 +4,8 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -231,10 +233,12 @@ func forumRefused(e *core.RequestEvent, err error) error {
 // fallback.
 func forumNext(e *core.RequestEvent, fallback string) string {
 	next := e.Request.PostFormValue("next")
-	if strings.HasPrefix(next, "/forums") && safeNext(next) == next {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || safeNext(next) != next || u.Scheme != "" || u.Host != "" || u.RawPath != "" ||
+		path.Clean(u.Path) != u.Path || (u.Path != "/forums" && !strings.HasPrefix(u.Path, "/forums/")) {
+		return fallback
 	}
-	return fallback
+	return next
 }
 
 // isForumStaff says whether the user moderates the forums.

@@ -678,3 +678,49 @@ func TestForumCategoryAdmin(t *testing.T) {
 	}
 	expectStatus(t, fabio.post("/forums/t/"+testapp.ForumThreadGeneral+"/reply", forumForm("body", "hi")), http.StatusForbidden, "now staff-only")
 }
+
+// TestForumOddRequests sends malformed ids, pages, actions and bodies to
+// every forum route: the answer is never a 5xx and never shows an error's
+// text.
+func TestForumOddRequests(t *testing.T) {
+	app, srv := newForumServer(t)
+	users := map[string]*browser{
+		"diego": signedIn(t, app, srv, testapp.AcmeUserEmail),
+		"fabio": signedIn(t, app, srv, testapp.GlobexUserEmail),
+		"ana":   signedIn(t, app, srv, testapp.ManagerAnaEmail),
+		"admin": signedIn(t, app, srv, testapp.AdminEmail),
+	}
+	ids := []string{"", "x", "%2e%2e", strings.Repeat("a", 15), testapp.ForumThreadGold, testapp.ForumPostEurope1, testapp.ForumCatEurope, "'%20OR%201=1"}
+	paths := []string{"/forums/c/%s", "/forums/c/%s/new", "/forums/c/%s/edit", "/forums/t/%s", "/forums/t/%s/reply", "/forums/t/%s/follow",
+		"/forums/t/%s/solved", "/forums/t/%s/moderate", "/forums/p/%s", "/forums/p/%s/edit", "/forums/p/%s/report", "/forums/p/%s/remove",
+		"/forums/p/%s/restore", "/forums/reports/%s/resolve"}
+	forms := []url.Values{
+		forumForm("body", "\x00\xff", "title", strings.Repeat("é", 300), "action", "lock", "solved", "maybe", "reason", "\xfe"),
+		forumForm("name", "x", "audience", "partners", "audience_partners", "nope", "order", "1e9", "next", "//evil.example"),
+		forumForm("action", "follow", "next", "/forums/../api"),
+	}
+	bad := regexp.MustCompile(`(?i)sql|panic|runtime error|goroutine|no such`)
+	for name, b := range users {
+		for _, p := range paths {
+			for _, id := range ids {
+				path := fmt.Sprintf(p, id)
+				for _, r := range []response{b.get(path + "?page=-1"), b.get(path + "?page=99999999999"), b.post(path, forms[len(path)%len(forms)])} {
+					if r.Status >= 500 {
+						t.Errorf("%s %s: %d\n%s", name, path, r.Status, snippet(r.Body))
+					}
+					if m := bad.FindString(snippet(r.Body)); m != "" && r.Status >= 400 {
+						t.Errorf("%s %s: error text %q on the page", name, path, m)
+					}
+					if loc := r.Header.Get("Location"); strings.Contains(loc, "evil") || strings.Contains(loc, "/api") {
+						t.Errorf("%s %s: redirected to %q", name, path, loc)
+					}
+				}
+			}
+		}
+		for _, q := range []string{"/forums?page=x", "/forums/reports?status=%00", "/forums/reports?page=0", "/forums/categories/new?x=1"} {
+			if r := b.get(q); r.Status >= 500 {
+				t.Errorf("%s %s: %d", name, q, r.Status)
+			}
+		}
+	}
+}
