@@ -249,6 +249,19 @@ func EmailNow(app core.App, n *core.Record) (bool, error) {
 	if n.GetString("emailed_at") != "" || n.GetString("read_at") != "" {
 		return false, nil
 	}
+	// Most users take the digest: look at the preference alone before
+	// loading the whole user (this runs for every notification created).
+	var pref struct {
+		NotifyEmail string `db:"notify_email"`
+		Deactivated bool   `db:"deactivated"`
+	}
+	if err := app.DB().Select("notify_email", "deactivated").From("users").
+		Where(dbx.HashExp{"id": n.GetString("user")}).One(&pref); err != nil {
+		return false, err
+	}
+	if pref.NotifyEmail != EmailImmediate || pref.Deactivated {
+		return false, nil
+	}
 	user, err := app.FindRecordById("users", n.GetString("user"))
 	if err != nil {
 		return false, err
@@ -360,33 +373,62 @@ func SendDigests(app core.App, now time.Time) (int, error) {
 	base := baseURL(app)
 	sent := 0
 	var errs []error
-	for _, uid := range users {
+	// The rows of digestBatch users at a time, in one query each: a query
+	// per user would walk the day's pending rows once per user.
+	for len(users) > 0 {
+		batch := users[:min(digestBatch, len(users))]
+		users = users[len(batch):]
+		ids := make([]any, len(batch))
+		for i, id := range batch {
+			ids[i] = id
+		}
 		var rows []digestRow
 		if err := pending(app.DB().Select("n.id", "n.user", "n.title", "n.link", "n.created")).
-			AndWhere(dbx.HashExp{"n.user": uid}).OrderBy("n.created DESC", "n.id").All(&rows); err != nil {
+			AndWhere(dbx.In("n.user", ids...)).OrderBy("n.user", "n.created DESC", "n.id").All(&rows); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		user, err := app.FindRecordById("users", uid)
-		if err != nil || len(rows) == 0 || !wantsMail(user, EmailDigest) {
-			continue
+		for len(rows) > 0 {
+			n := 1
+			for n < len(rows) && rows[n].User == rows[0].User {
+				n++
+			}
+			mine := rows[:n]
+			rows = rows[n:]
+			ok, err := digestOne(app, b, base, mine)
+			if err != nil {
+				app.Logger().Error("sending a notification digest", "user", mine[0].User, "error", err)
+				errs = append(errs, err)
+			}
+			if ok {
+				sent++
+			}
 		}
-		if err := sendDigest(app, user, b, base, rows); err != nil {
-			app.Logger().Error("sending a notification digest", "user", uid, "error", err)
-			errs = append(errs, err)
-			continue
-		}
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		if err := markEmailed(app, types.NowDateTime(), ids...); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		sent++
 	}
 	return sent, errors.Join(errs...)
+}
+
+// digestBatch is how many users' pending rows SendDigests reads at once.
+const digestBatch = 500
+
+// digestOne e-mails one user their pending rows (if they still want a
+// digest) and marks the rows e-mailed. It reports whether an e-mail went out.
+func digestOne(app core.App, b branding.Branding, base string, rows []digestRow) (bool, error) {
+	user, err := app.FindRecordById("users", rows[0].User)
+	if err != nil {
+		return false, err
+	}
+	if !wantsMail(user, EmailDigest) {
+		return false, nil
+	}
+	if err := sendDigest(app, user, b, base, rows); err != nil {
+		return false, err
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return true, markEmailed(app, types.NowDateTime(), ids...)
 }
 
 // sendDigest e-mails one user the list of their pending notifications.
