@@ -257,10 +257,13 @@ func addVersion(e *core.RecordEvent) error {
 		return err
 	}
 	v.Set("number", last+1)
+	// A creation date set before saving (Go code importing history, such as
+	// the demo; the API cannot set it) is history: it notifies nobody.
+	history := !v.GetDateTime("created").IsZero()
 	if err := e.Next(); err != nil {
 		return err
 	}
-	if err := versionAdded(e.App, doc, v, last, restored); err != nil {
+	if err := versionAdded(e.App, doc, v, last, restored, history); err != nil {
 		// PocketBase removes a new record's files when its insert fails or
 		// when the transaction rolls back after the save, but not when the
 		// save fails after the insert inside a transaction (here): the file
@@ -272,8 +275,9 @@ func addVersion(e *core.RecordEvent) error {
 }
 
 // versionAdded makes v its document's current version and appends the
-// upload's activity events.
-func versionAdded(app core.App, doc, v *core.Record, last int, restored bool) error {
+// upload's activity events; a new version of a published document that is
+// not history notifies its audience.
+func versionAdded(app core.App, doc, v *core.Record, last int, restored, history bool) error {
 	doc.Set("current_version", v.Id)
 	doc.Set("revised", types.NowDateTime())
 	doc.Set("size", v.GetInt("size"))
@@ -294,7 +298,7 @@ func versionAdded(app core.App, doc, v *core.Record, last int, restored bool) er
 		return err
 	}
 	if doc.GetString("status") == "published" && last > 0 {
-		if err := activity.Record(app, uploader, activity.KindDocumentRevised, doc); err != nil {
+		if err := activity.Record(app, uploader, activity.KindDocumentRevised, doc); err != nil || history {
 			return err
 		}
 		return notifyDocumentRevised(app, doc, v.GetString("uploaded_by"))

@@ -7,8 +7,11 @@ package hooks_test
 import (
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/ponte-portal/ponte/internal/live"
@@ -175,6 +178,37 @@ func TestDocumentRevisedSkipsDeactivatedAndUploader(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("audience all notified %v, want %v (not the deactivated Carla, not staff)", got, want)
+	}
+}
+
+// A version whose date was set before saving (history imported by Go code,
+// such as the demo) notifies nobody; the API cannot set that date.
+func TestDocumentHistoryNotifiesNobody(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDocuments(t, app)
+	c, err := app.FindCollectionByNameOrId("document_versions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := filesystem.NewFileFromBytes([]byte("old v2"), "file.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := core.NewRecord(c)
+	v.Set("document", testapp.DocGold)
+	v.Set("uploaded_by", testapp.AdminID)
+	v.Set("file", f)
+	v.Set("filename", "file.txt")
+	past, _ := types.ParseDateTime(time.Now().AddDate(0, -2, 0))
+	v.SetRaw("created", past)
+	if err := app.RunInTransaction(func(tx core.App) error { return tx.Save(v) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := revisedRecipients(t, app, testapp.DocGold); len(got) != 0 {
+		t.Errorf("history notified %v", got)
+	}
+	if n, _ := app.CountRecords("activity", dbx.HashExp{"kind": "document.revised", "target_id": testapp.DocGold}); n != 1 {
+		t.Errorf("%d document.revised events, want 1 (history is still recorded)", n)
 	}
 }
 
