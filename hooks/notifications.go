@@ -16,6 +16,7 @@ const DigestJob = "ponte.notifications.digest"
 // bindNotificationHooks turns committed notification changes into live bell
 // updates and immediate e-mails, and schedules the daily digest (07:00 UTC).
 func bindNotificationHooks(app core.App) {
+	notify.RegisterRoot(app)
 	app.OnRecordAfterCreateSuccess("notifications").BindFunc(notificationCreated)
 	app.OnRecordAfterUpdateSuccess("notifications").BindFunc(notificationChanged)
 	app.OnRecordAfterDeleteSuccess("notifications").BindFunc(notificationChanged)

@@ -92,5 +92,13 @@ func (h *Hub) Publish(ev Event, userIDs ...string) {
 	}
 }
 
+// Has reports whether the user has an open subscription, so publishers can
+// skip preparing an event nobody would receive.
+func (h *Hub) Has(userID string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.subs[userID]) > 0
+}
+
 // Open counts the open subscriptions.
 func (h *Hub) Open() int { return int(h.open.Load()) }

@@ -50,6 +50,9 @@ const LiveEvent = "notification"
 // PublishUnread sends the user's current unread count to their open live
 // connections. Call it after the change has been committed.
 func PublishUnread(app core.App, userID string) {
+	if !live.For(app).Has(userID) {
+		return // no open page to update: skip the count
+	}
 	n, err := app.CountRecords("notifications", dbx.HashExp{"user": userID, "read_at": ""})
 	if err != nil {
 		app.Logger().Warn("counting unread notifications", "user", userID, "error", err)
