@@ -62,6 +62,7 @@ func (u *portal) announcementShow(e *core.RequestEvent) error {
 	if len(errs) > 0 {
 		return e.BadRequestError("", errors.New("bad page"))
 	}
+	markLinkRead(e, "/announcements/"+rec.Id)
 	d := &announcementShowData{Ann: announcementView(rec)}
 	d.Ann.Body = template.HTML(rec.GetString("body_html"))
 	if a := rec.GetString("author"); a != "" {

@@ -37,6 +37,7 @@ func (u *portal) conversationShow(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	markLinkRead(e, "/conversations/"+conv.Id)
 	p, err := u.conversationPage(e, info, conv, e.Request.URL.Query().Get("before"))
 	if err != nil {
 		return err

@@ -64,6 +64,7 @@ func (u *portal) documentShow(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	markLinkRead(e, "/documents/"+rec.Id)
 	c := getCtx(e)
 	_, folders, err := loadFolders(e.App, info)
 	if err != nil {

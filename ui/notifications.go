@@ -9,8 +9,10 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/notify"
 )
 
 // notificationRoutes binds the notifications pages: in for signed-in users, staff for
@@ -108,4 +110,21 @@ func backToList(e *core.RequestEvent) string {
 		return "/notifications?page=" + strconv.Itoa(n)
 	}
 	return "/notifications"
+}
+
+// markLinkRead marks the user's unread notifications that point at link as
+// read: opening an announcement, a conversation or a document answers its
+// notification as clicking it would. It writes the user's own rows (the
+// notifications rule gives each user exactly those) and updates the bell.
+func markLinkRead(e *core.RequestEvent, link string) {
+	user := getCtx(e).User
+	res, err := e.App.DB().Update("notifications", dbx.Params{"read_at": types.NowDateTime().String()},
+		dbx.HashExp{"user": user.Id, "read_at": "", "link": link}).Execute()
+	if err != nil {
+		e.App.Logger().Warn("marking notifications read", "link", link, "error", err)
+		return
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		notify.PublishUnread(e.App, user.Id)
+	}
 }

@@ -263,3 +263,27 @@ func TestUnsubscribe(t *testing.T) {
 	expectStatus(t, fabio.do(http.MethodPost, "/notifications/read-all", url.Values{}), http.StatusForbidden, "other POST without token")
 	expectStatus(t, fabio.do(http.MethodPost, "/profile/notifications", url.Values{"notify_email": {"immediate"}}), http.StatusForbidden, "prefs without token")
 }
+
+// TestOpeningThePageReadsItsNotification: opening the document a
+// notification points at marks it read, as clicking it would; another
+// user's notification for the same page stays unread.
+func TestOpeningThePageReadsItsNotification(t *testing.T) {
+	app, srv := newServer(t)
+	testapp.SeedDocuments(t, app)
+	link := "/documents/" + testapp.DocAll
+	if err := notify.Send(app, notify.KindDocumentRevised, link, testapp.AdminID, []any{"Price list 2026"},
+		testapp.AcmeUserID, testapp.GlobexUserID); err != nil {
+		t.Fatal(err)
+	}
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	expectStatus(t, diego.get(link), http.StatusOK, "diego opens the document")
+	for user, wantRead := range map[string]bool{testapp.AcmeUserID: true, testapp.GlobexUserID: false} {
+		n, err := app.FindFirstRecordByFilter("notifications", "user = {:u}", dbx.Params{"u": user})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.GetString("read_at") != ""; got != wantRead {
+			t.Errorf("%s: read = %v, want %v", user, got, wantRead)
+		}
+	}
+}
