@@ -53,10 +53,12 @@ func TestA11y(t *testing.T) {
 		pages []a11yPage
 	}{
 		{"guest", "", append(ok("/login"), a11yPage{"/no-such-page-a11y", 404})},
-		{"partner-user", testapp.AcmeUserEmail, ok("/", "/organisation")},
+		{"partner-user", testapp.AcmeUserEmail, ok("/", "/organisation", "/documents", "/announcements", "/forums",
+			"/conversations", "/conversations/new", "/notifications", "/menu")},
 		{"partner-admin", testapp.AcmeAdminEmail, ok("/organisation", "/profile", "/tiers")},
 		{"admin", testapp.AdminEmail, ok("/", "/profile", "/tiers", "/partners",
-			"/partners/acme-brasil", "/partners/acme-brasil/edit", "/settings", "/people", "/partners/new", "/tiers/new")},
+			"/partners/acme-brasil", "/partners/acme-brasil/edit", "/settings", "/people", "/partners/new", "/tiers/new",
+			"/documents/new", "/folders", "/announcements/new", "/forums/reports", "/forums/categories/new")},
 	}
 	widths := []struct{ w, h int64 }{{phoneW, phoneH}, {desktopW, desktopH}}
 

@@ -17,7 +17,7 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 	app := testapp.NewEmpty(t)
 	need := map[string][]string{
 		"partners": {"slug", "name", "tier", "status", "country", "region", "manager", "joined"},
-		"users":    {"partner", "role", "name", "email", "deactivated"},
+		"users":    {"partner", "role", "name", "email", "deactivated", "unsubscribe_key"},
 		"tiers":    {"name", "rank"},
 		"activity": {"partner", "user", "kind", "created", "target_collection"},
 		"sessions": {"token_hash", "user", "expires"},
