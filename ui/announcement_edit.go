@@ -33,15 +33,10 @@ const datetimeLocal = "2006-01-02T15:04"
 type announcementEditData struct {
 	Ann       *AnnouncementView
 	New       bool
-	Tiers     []Option
 	Regions   []string
-	Partners  []Option
 	Audiences []string
 	Statuses  []string
-	// Checked holds the chosen tiers, regions and partners.
-	Checked map[string]bool
-	// Hidden are named partners of the audience the viewer may not see.
-	Hidden  []string
+	audienceForm
 	Reach   reachData
 	Preview previewData
 	Cancel  string
@@ -70,7 +65,7 @@ func newAnnouncement(e *core.RequestEvent) (*core.Record, error) {
 func (u *portal) announcementFormPage(e *core.RequestEvent, rec *core.Record) (*Page, error) {
 	info := access.Info(getCtx(e).User, http.MethodGet, nil)
 	d := &announcementEditData{Ann: announcementView(rec), New: rec.IsNew(), Regions: roles.Regions,
-		Audiences: documents.Audiences, Statuses: announcementStatuses, Checked: map[string]bool{},
+		Audiences: documents.Audiences, Statuses: announcementStatuses, audienceForm: audienceForm{Checked: map[string]bool{}},
 		Cancel: "/announcements", NowUTC: now(), MaxBody: hooks.MaxAnnouncementBody}
 	if !d.New {
 		d.Cancel = "/announcements/" + rec.Id
@@ -219,56 +214,8 @@ func (u *portal) readAnnouncementForm(e *core.RequestEvent, p *Page, d *announce
 		body["expires_at"] = exp
 	}
 
-	a := documents.Audience{Kind: v["audience"]}
-	if !slices.Contains(documents.Audiences, a.Kind) {
-		p.Errors["audience"] = tr(loc, "validation.invalid_value")
-	}
-	known := func(opts []Option, id string) bool {
-		return slices.ContainsFunc(opts, func(o Option) bool { return o.Value == id })
-	}
-	for _, t := range e.Request.PostForm["audience_tiers"] {
-		if !known(d.Tiers, t) {
-			p.Errors["audience_tiers"] = tr(loc, "validation.unknown_tier")
-			continue
-		}
-		a.Tiers = append(a.Tiers, t)
-		d.Checked[t] = true
-	}
-	for _, r := range e.Request.PostForm["audience_regions"] {
-		if !slices.Contains(roles.Regions, r) {
-			p.Errors["audience_regions"] = tr(loc, "validation.invalid_value")
-			continue
-		}
-		a.Regions = append(a.Regions, r)
-		d.Checked[r] = true
-	}
-	for _, id := range e.Request.PostForm["audience_partners"] {
-		if !known(d.Partners, id) {
-			p.Errors["audience_partners"] = tr(loc, "validation.invalid_value")
-			continue
-		}
-		a.Partners = append(a.Partners, id)
-		d.Checked[id] = true
-	}
-	a.Partners = append(a.Partners, d.Hidden...)
-	// An unknown choice keeps its own message rather than "choose one".
-	empty := func(field string) {
-		if p.Errors[field] == "" {
-			p.Errors[field] = tr(loc, "validation.audience_empty")
-		}
-	}
-	switch {
-	case a.Kind == "tiers" && len(a.Tiers) == 0:
-		empty("audience_tiers")
-	case a.Kind == "regions" && len(a.Regions) == 0:
-		empty("audience_regions")
-	case a.Kind == "partners" && len(a.Partners) == 0:
-		empty("audience_partners")
-	}
-	body["audience"] = a.Kind
-	body["audience_tiers"] = a.Tiers
-	body["audience_regions"] = a.Regions
-	body["audience_partners"] = a.Partners
+	a := readAudience(e, p, &d.audienceForm, false)
+	audienceBody(a, body)
 	d.Reach = u.reach(e, a)
 	return body
 }

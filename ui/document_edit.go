@@ -19,15 +19,10 @@ type documentEditData struct {
 	Doc       *DocumentView
 	New       bool
 	Folders   []*FolderView
-	Tiers     []Option
 	Regions   []string
-	Partners  []Option
 	Statuses  []string
 	Audiences []string
-	// Checked holds the chosen tiers, regions and partners.
-	Checked map[string]bool
-	// Hidden are named partners of the audience the viewer may not see.
-	Hidden []string
+	audienceForm
 	Reach  reachData
 	Limit  int64
 	Cancel string
@@ -57,7 +52,7 @@ func (u *portal) documentFormPage(e *core.RequestEvent, rec *core.Record) (*Page
 		return nil, err
 	}
 	d := &documentEditData{New: rec.IsNew(), Folders: flattenFolders(roots), Regions: roles.Regions,
-		Statuses: documents.Statuses, Audiences: documents.Audiences, Checked: map[string]bool{},
+		Statuses: documents.Statuses, Audiences: documents.Audiences, audienceForm: audienceForm{Checked: map[string]bool{}},
 		Limit: c.Brand.MaxUploadBytes, Doc: documentView(rec, nil), Cancel: "/documents"}
 	if !d.New {
 		d.Cancel = "/documents/" + rec.Id
@@ -177,61 +172,12 @@ func (u *portal) readDocumentForm(e *core.RequestEvent, p *Page, d *documentEdit
 	form.body["status"] = v["status"]
 	form.body["requires_acknowledgement"] = v["requires_acknowledgement"] == "1"
 
-	a := documents.Audience{Kind: v["audience"], Private: v["partner"]}
-	if !slices.Contains(documents.Audiences, a.Kind) {
-		p.Errors["audience"] = tr(loc, "validation.invalid_value")
-	}
-	known := func(opts []Option, id string) bool {
-		return slices.ContainsFunc(opts, func(o Option) bool { return o.Value == id })
-	}
-	for _, t := range e.Request.PostForm["audience_tiers"] {
-		if !known(d.Tiers, t) {
-			p.Errors["audience_tiers"] = tr(loc, "validation.unknown_tier")
-			continue
-		}
-		a.Tiers = append(a.Tiers, t)
-		d.Checked[t] = true
-	}
-	for _, r := range e.Request.PostForm["audience_regions"] {
-		if !slices.Contains(roles.Regions, r) {
-			p.Errors["audience_regions"] = tr(loc, "validation.invalid_value")
-			continue
-		}
-		a.Regions = append(a.Regions, r)
-		d.Checked[r] = true
-	}
-	for _, id := range e.Request.PostForm["audience_partners"] {
-		if !known(d.Partners, id) {
-			p.Errors["audience_partners"] = tr(loc, "validation.invalid_value")
-			continue
-		}
-		a.Partners = append(a.Partners, id)
-		d.Checked[id] = true
-	}
-	a.Partners = append(a.Partners, d.Hidden...)
-	if a.Private != "" && !known(d.Partners, a.Private) {
+	a := readAudience(e, p, &d.audienceForm, v["partner"] != "")
+	a.Private = v["partner"]
+	if a.Private != "" && !slices.ContainsFunc(d.Partners, func(o Option) bool { return o.Value == a.Private }) {
 		p.Errors["partner"] = tr(loc, "validation.invalid_value")
 	}
-	if a.Private == "" {
-		// An unknown choice keeps its own message rather than "choose one".
-		empty := func(field string) {
-			if p.Errors[field] == "" {
-				p.Errors[field] = tr(loc, "validation.audience_empty")
-			}
-		}
-		switch {
-		case a.Kind == "tiers" && len(a.Tiers) == 0:
-			empty("audience_tiers")
-		case a.Kind == "regions" && len(a.Regions) == 0:
-			empty("audience_regions")
-		case a.Kind == "partners" && len(a.Partners) == 0:
-			empty("audience_partners")
-		}
-	}
-	form.body["audience"] = a.Kind
-	form.body["audience_tiers"] = a.Tiers
-	form.body["audience_regions"] = a.Regions
-	form.body["audience_partners"] = a.Partners
+	audienceBody(a, form.body)
 	form.body["partner"] = a.Private
 	form.audience = a
 	d.Reach = u.reach(e, a)
