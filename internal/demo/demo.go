@@ -579,6 +579,9 @@ func report(w io.Writer, s *summary) {
 		s.tiers, s.partners, s.users, s.activity, PortalName)
 	fmt.Fprintf(w, "demo: document library with %d folders, %d documents, %d versions, %d downloads and %d acknowledgements.\n",
 		s.library.folders, s.library.documents, s.library.versions, s.library.downloads, s.library.acknowledgements)
+	fmt.Fprintf(w, "demo: %d announcements (%d reads), %d forum threads with %d posts in %d categories, %d conversations with %d messages.\n",
+		s.announcements.count, s.announcements.reads, s.forums.threads, s.forums.posts, s.forums.categories,
+		s.conversations.count, s.conversations.messages)
 	bar := strings.Repeat("─", 78)
 	fmt.Fprintln(w, bar)
 	fmt.Fprintln(w, "Ponte demo logins — DEMO DATA ONLY: every demo account shares one public password.")
