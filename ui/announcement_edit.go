@@ -280,7 +280,6 @@ func (u *portal) announcementEditShow(e *core.RequestEvent) error {
 
 // announcementEditSubmit saves an announcement through the Update rule.
 func (u *portal) announcementEditSubmit(e *core.RequestEvent) error {
-	user := getCtx(e).User
 	rec, err := managedAnnouncement(e)
 	if err != nil {
 		return err
@@ -291,14 +290,7 @@ func (u *portal) announcementEditSubmit(e *core.RequestEvent) error {
 	}
 	body := u.readAnnouncementForm(e, p, p.Data.(*announcementEditData))
 	if len(p.Errors) == 0 {
-		err = e.App.RunInTransaction(func(tx core.App) error {
-			fresh, err := tx.FindRecordById("announcements", rec.Id)
-			if err != nil {
-				return err
-			}
-			activity.SetActor(fresh, user.Id)
-			return access.Update(tx, access.Info(user, http.MethodPatch, body), fresh)
-		})
+		_, err = updateWithEvent(e, rec, body, "")
 		if err := u.saveError(e, p, err); err != nil {
 			return err
 		}

@@ -305,7 +305,6 @@ func (u *portal) documentEditShow(e *core.RequestEvent) error {
 // documentEditSubmit saves the metadata through the documents Update rule;
 // the hook records what changed, with the user as its author.
 func (u *portal) documentEditSubmit(e *core.RequestEvent) error {
-	user := getCtx(e).User
 	rec, err := managedDocument(e)
 	if err != nil {
 		return err
@@ -316,17 +315,7 @@ func (u *portal) documentEditSubmit(e *core.RequestEvent) error {
 	}
 	form := u.readDocumentForm(e, p, p.Data.(*documentEditData))
 	if len(p.Errors) == 0 {
-		err = e.App.RunInTransaction(func(tx core.App) error {
-			fresh, err := tx.FindRecordById("documents", rec.Id)
-			if err != nil {
-				return err
-			}
-			activity.SetActor(fresh, user.Id)
-			if err := access.Update(tx, access.Info(user, http.MethodPatch, form.body), fresh); err != nil {
-				return err
-			}
-			return activity.Record(tx, user, activity.KindDocumentUpdated, fresh)
-		})
+		_, err = updateWithEvent(e, rec, form.body, activity.KindDocumentUpdated)
 		if err := u.saveError(e, p, err); err != nil {
 			return err
 		}

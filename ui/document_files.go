@@ -293,7 +293,6 @@ var statusFlash = map[string]string{
 
 // documentStatus publishes, archives or returns a document to draft.
 func (u *portal) documentStatus(e *core.RequestEvent) error {
-	user := getCtx(e).User
 	rec, err := managedDocument(e)
 	if err != nil {
 		return err
@@ -302,17 +301,7 @@ func (u *portal) documentStatus(e *core.RequestEvent) error {
 	if !slices.Contains(documents.Statuses, status) {
 		return e.BadRequestError("", errors.New("bad status"))
 	}
-	err = e.App.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById("documents", rec.Id)
-		if err != nil {
-			return err
-		}
-		activity.SetActor(fresh, user.Id)
-		if err := access.Update(tx, access.Info(user, http.MethodPatch, map[string]any{"status": status}), fresh); err != nil {
-			return err
-		}
-		return activity.Record(tx, user, activity.KindDocumentUpdated, fresh)
-	})
+	_, err = updateWithEvent(e, rec, map[string]any{"status": status}, activity.KindDocumentUpdated)
 	if errors.Is(err, access.ErrForbidden) {
 		return e.ForbiddenError("", err)
 	} else if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/ponte-portal/ponte/internal/access"
-	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
@@ -210,15 +209,8 @@ func (u *portal) forumSaveStatus(e *core.RequestEvent, p *Page, err error) (int,
 // one transaction, re-reading it first; the user is the change's actor
 // (for deleted_by and resolved_by).
 func forumUpdate(e *core.RequestEvent, rec *core.Record, body map[string]any) error {
-	user := getCtx(e).User
-	return e.App.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById(rec.Collection(), rec.Id)
-		if err != nil {
-			return err
-		}
-		activity.SetActor(fresh, user.Id)
-		return access.Update(tx, access.Info(user, http.MethodPatch, body), fresh)
-	})
+	_, err := updateWithEvent(e, rec, body, "")
+	return err
 }
 
 // forumRefused answers a write the rule refused: 403.

@@ -10,9 +10,11 @@ import (
 )
 
 // updateWithEvent changes a record on the signed-in user's behalf in one
-// transaction: it re-reads the record, applies body through the collection's
-// Update rule (access.ErrForbidden when refused) and appends the activity
-// event. It returns the saved record.
+// transaction: it re-reads the record, names the user as the change's actor
+// (for hooks that keep histories or stamp who did it), applies body through
+// the collection's Update rule (access.ErrForbidden when refused) and
+// appends the activity event (none when kind is ""). It returns the saved
+// record.
 func updateWithEvent(e *core.RequestEvent, rec *core.Record, body map[string]any, kind string) (*core.Record, error) {
 	user := getCtx(e).User
 	var saved *core.Record
@@ -21,10 +23,14 @@ func updateWithEvent(e *core.RequestEvent, rec *core.Record, body map[string]any
 		if err != nil {
 			return err
 		}
+		activity.SetActor(fresh, user.Id)
 		if err := access.Update(tx, access.Info(user, http.MethodPatch, body), fresh); err != nil {
 			return err
 		}
 		saved = fresh
+		if kind == "" {
+			return nil
+		}
 		return activity.Record(tx, user, kind, fresh)
 	})
 	return saved, err
