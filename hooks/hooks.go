@@ -17,4 +17,9 @@ func Register(app core.App) {
 	bindForumHooks(app)
 	bindConversationHooks(app)
 	bindNotificationHooks(app)
+	bindTrainingHooks(app)
+	bindTrainingContentHooks(app)
+	bindCertificateHooks(app)
+	bindDealHooks(app)
+	bindKPIHooks(app)
 }

@@ -135,6 +135,11 @@ func (u *portal) routes(e *core.ServeEvent) {
 	u.forumRoutes(g, in, staff)
 	u.conversationRoutes(g, in, staff)
 	u.notificationRoutes(g, in, staff)
+	u.learningRoutes(g, in, staff)
+	u.certificateRoutes(g, in, staff)
+	u.trainingAdminRoutes(g, in, staff)
+	u.dealRoutes(g, in, staff)
+	u.dashboardRoutes(g, in, staff)
 
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))

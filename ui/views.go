@@ -173,15 +173,21 @@ func navFor(p *Page) []NavItem {
 		{Href: "/documents", Label: p.T("nav.documents"), Icon: "documents", Short: p.T("nav.documents_short"), Tab: true},
 		{Href: "/forums", Label: p.T("nav.forums"), Icon: "forums", Tab: true},
 		{Href: "/conversations", Label: p.T("nav.messages"), Icon: "messages", Tab: true},
+		{Href: "/courses", Label: p.T("nav.courses"), Icon: "courses"},
+	}
+	if p.User.IsStaff || p.User.PartnerID != "" {
+		items = append(items, NavItem{Href: "/deals", Label: p.T("nav.deals"), Icon: "deals"})
+		items = append(items, NavItem{Href: "/dashboard", Label: p.T("nav.dashboard"), Icon: "chart"})
 	}
 	switch {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
-		items = append(items, NavItem{Href: "/people", Label: p.T("nav.people"), Icon: "people"})
+		items = append(items, NavItem{Href: "/people", Label: p.T("nav.people"), Icon: "people", Menu: true})
 	case p.User.PartnerID != "":
 		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation",
 			Short: p.T("nav.organisation_short")})
 	}
+	items = append(items, NavItem{Href: "/certificates", Label: p.T("nav.certificates"), Icon: "certificate", Menu: true})
 	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers", Menu: true})
 	if p.User.IsAdmin {
 		items = append(items, NavItem{Href: "/settings", Label: p.T("nav.settings"), Icon: "settings",

@@ -35,6 +35,27 @@ const (
 	KindForumPostReported        = "forum.post_reported"
 	KindConversationStarted      = "conversation.started"
 	KindMessageSent              = "conversation.message"
+
+	KindCourseEnrolled       = "training.enrolled"
+	KindLessonCompleted      = "training.lesson_completed"
+	KindQuizStarted          = "training.quiz_started"
+	KindQuizSubmitted        = "training.quiz_submitted"
+	KindQuizPassed           = "training.quiz_passed"
+	KindCourseCompleted      = "training.course_completed"
+	KindCertificateIssued    = "training.certificate_issued"
+	KindCertificateRevoked   = "training.certificate_revoked"
+	KindCertificateExpired   = "training.certificate_expired"
+	KindCourseCreated        = "training.course_created"
+	KindCourseUpdated        = "training.course_updated"
+	KindCertificationChanged = "training.certification_changed"
+
+	KindDealRegistered = "deal.registered"
+	KindDealUpdated    = "deal.updated"
+	KindDealApproved   = "deal.approved"
+	KindDealRejected   = "deal.rejected"
+	KindDealWon        = "deal.won"
+	KindDealLost       = "deal.lost"
+	KindDealExpired    = "deal.expired"
 )
 
 // actorKey is a record's custom (unsaved) data key naming the user who made

@@ -194,6 +194,8 @@ type summary struct {
 	announcements                    announcementsSummary
 	forums                           forumsSummary
 	conversations                    conversationsSummary
+	training                         trainingSummary
+	deals                            dealsSummary
 }
 
 // Load fills an empty database with the demo network, in one transaction. The
@@ -378,6 +380,15 @@ func seed(tx core.App, w io.Writer, now time.Time) (_ *summary, err error) {
 	}
 	fmt.Fprint(w, "conversations… ")
 	if s.conversations, err = seedConversations(tx, now); err != nil {
+		return nil, err
+	}
+
+	fmt.Fprint(w, "training… ")
+	if s.training, err = seedTraining(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "deals… ")
+	if s.deals, err = seedDeals(tx, now); err != nil {
 		return nil, err
 	}
 
@@ -582,6 +593,8 @@ func report(w io.Writer, s *summary) {
 	fmt.Fprintf(w, "demo: %d announcements (%d reads), %d forum threads with %d posts in %d categories, %d conversations with %d messages.\n",
 		s.announcements.count, s.announcements.reads, s.forums.threads, s.forums.posts, s.forums.categories,
 		s.conversations.count, s.conversations.messages)
+	fmt.Fprintln(w, "demo: "+s.training.line())
+	fmt.Fprintln(w, "demo: "+s.deals.line())
 	bar := strings.Repeat("─", 78)
 	fmt.Fprintln(w, bar)
 	fmt.Fprintln(w, "Ponte demo logins — DEMO DATA ONLY: every demo account shares one public password.")
