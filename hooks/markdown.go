@@ -9,11 +9,14 @@ import (
 // markdownFields maps each collection with user-written Markdown to its
 // source field and the field that keeps the rendered, sanitised HTML.
 var markdownFields = map[string][2]string{
-	"announcements": {"body", "body_html"},
-	"forum_posts":   {"body", "body_html"},
-	"messages":      {"body", "body_html"},
-	"tiers":         {"benefits", "benefits_html"},
-	"documents":     {"description", "description_html"},
+	"announcements":  {"body", "body_html"},
+	"forum_posts":    {"body", "body_html"},
+	"messages":       {"body", "body_html"},
+	"tiers":          {"benefits", "benefits_html"},
+	"documents":      {"description", "description_html"},
+	"courses":        {"description", "description_html"},
+	"lessons":        {"body", "body_html"},
+	"certifications": {"description", "description_html"},
 }
 
 func bindMarkdownHooks(app core.App) {
