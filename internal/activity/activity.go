@@ -69,6 +69,27 @@ func SetActor(rec *core.Record, userID string) { rec.Set(actorKey, userID) }
 // Actor returns the user id set by SetActor, or "".
 func Actor(rec *core.Record) string { return rec.GetString(actorKey) }
 
+// RecordFor appends one event like Record but attributes it to partnerID
+// (which may be "") whoever the user is: a manager approving a deal acts on
+// the deal's partner, not their own.
+func RecordFor(app core.App, user *core.Record, partnerID, kind string, target *core.Record) error {
+	c, err := app.FindCachedCollectionByNameOrId("activity")
+	if err != nil {
+		return err
+	}
+	ev := core.NewRecord(c)
+	ev.Set("kind", kind)
+	if user != nil && user.Collection().Name == "users" {
+		ev.Set("user", user.Id)
+	}
+	ev.Set("partner", partnerID)
+	if target != nil {
+		ev.Set("target_collection", target.Collection().Name)
+		ev.Set("target_id", target.Id)
+	}
+	return app.Save(ev)
+}
+
 // Record appends one event for user (nil for a system event) about the target
 // record (nil for none). The user's partner is copied so per-partner counts
 // need no join. It runs on app, so inside a transaction pass the tx app.
