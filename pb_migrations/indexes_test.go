@@ -40,6 +40,21 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"document_stats":            {"document", "partner"},
 		"document_changes":          {"document"},
 		"document_folders":          {"parent"},
+
+		"certifications":   {"name"},
+		"courses":          {"slug", "published", "certification", "updated"},
+		"lessons":          {"course"},
+		"quizzes":          {"course", "lesson"},
+		"quiz_questions":   {"quiz"},
+		"quiz_answer_keys": {"question"},
+		"enrollments":      {"user", "course", "partner", "completed"},
+		"quiz_attempts":    {"user", "quiz", "partner"},
+		"certificates":     {"code", "user", "partner", "certification", "status"},
+		"currency_rates":   {"currency"},
+		"deals":            {"partner", "submitted_by", "status", "customer_key", "domain_key", "stage", "submitted"},
+		"deal_events":      {"deal", "partner", "at"},
+		"kpi_daily":        {"partner", "metric"},
+		"kpi_monthly":      {"partner", "metric"},
 	}
 	for table, cols := range need {
 		var rows []struct {
