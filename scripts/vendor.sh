@@ -27,6 +27,7 @@ set -euo pipefail
 # ---------------------------------------------------------------------------
 PACKAGES=(
   "htmx.org  2.0.11  165a2655073e9e6e55e307a7c74e8ebcdb76afb7701f9c16cfd106a13add408e  dist/htmx.min.js"
+  "echarts   5.6.0   e1b82487dd7f8d9f0438eec1f1433051148e0095ac7a15d4db890afda45cf610  dist/echarts.min.js"
 )
 
 # Test-only packages, same format. They go to e2e/testdata/vendor/<name>/, which
