@@ -31,6 +31,18 @@ type homeData struct {
 	Docs []*DocumentView
 	// Both: the latest announcements, pinned first, unread marked.
 	News []*AnnouncementView
+	// Partner users: the courses they are taking, and their deals.
+	Learning  []HomeCourse
+	OpenDeals int
+	// Both: deal registrations awaiting a decision that the viewer sees
+	// (staff: those they may approve; partner users: their own).
+	PendingDeals int
+}
+
+// HomeCourse is a course in progress on the partner home.
+type HomeCourse struct {
+	Title, Slug string
+	Progress    int
 }
 
 // homePartnersShown is how many partners the staff home lists, and
@@ -40,7 +52,48 @@ const (
 	homeDocumentsShown = 5
 	// homeAnnouncementsShown is how many announcements the home feed lists.
 	homeAnnouncementsShown = 5
+	// homeCoursesShown is how many courses in progress the partner home lists.
+	homeCoursesShown = 3
 )
+
+// coursesInProgress lists the user's unfinished enrolments, most recently
+// touched first, with their courses' titles (read through the courses rule:
+// a course taken out of the user's audience drops off).
+func coursesInProgress(app core.App, info *core.RequestInfo, userID string, n int) ([]HomeCourse, error) {
+	page, err := access.ListVisible(app, info, "enrollments", access.ListOptions{
+		Where: []dbx.Expression{dbx.HashExp{"enrollments.user": userID}, dbx.Not(dbx.HashExp{"enrollments.status": "completed"})},
+		Sort:  []string{"-updated"}, PerPage: n})
+	if err != nil || len(page.Items) == 0 {
+		return nil, err
+	}
+	ids := make([]any, len(page.Items))
+	for i, r := range page.Items {
+		ids[i] = r.GetString("course")
+	}
+	courses, err := access.ListVisible(app, info, "courses", access.ListOptions{
+		Where: []dbx.Expression{dbx.In("courses.id", ids...)}, PerPage: n})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*core.Record, len(courses.Items))
+	for _, c := range courses.Items {
+		byID[c.Id] = c
+	}
+	out := make([]HomeCourse, 0, len(page.Items))
+	for _, r := range page.Items {
+		if c := byID[r.GetString("course")]; c != nil {
+			out = append(out, HomeCourse{Title: c.GetString("title"), Slug: c.GetString("slug"), Progress: r.GetInt("progress")})
+		}
+	}
+	return out, nil
+}
+
+// openDeals counts the deals the viewer sees that are still in play: not
+// won or lost, and pending or approved.
+func openDeals(app core.App, info *core.RequestInfo) (int, error) {
+	return access.CountVisible(app, info, "deals",
+		dbx.In("deals.status", "pending", "approved"), dbx.NotIn("deals.stage", "won", "lost"))
+}
 
 // latestDocuments returns the n most recently revised published documents
 // the user may see.
@@ -69,6 +122,10 @@ func (u *portal) home(e *core.RequestEvent) error {
 	}
 	d.Docs = docs
 	if d.News, err = latestAnnouncements(e.App, info, homeAnnouncementsShown); err != nil {
+		return err
+	}
+
+	if d.PendingDeals, err = access.CountVisible(e.App, info, "deals", dbx.HashExp{"deals.status": "pending"}); err != nil {
 		return err
 	}
 
@@ -106,6 +163,12 @@ func (u *portal) home(e *core.RequestEvent) error {
 	}
 	d.Partner = views[0]
 	if d.Colleagues, err = access.CountVisible(e.App, info, "users", dbx.HashExp{"users.partner": pid}); err != nil {
+		return err
+	}
+	if d.Learning, err = coursesInProgress(e.App, info, c.User.Id, homeCoursesShown); err != nil {
+		return err
+	}
+	if d.OpenDeals, err = openDeals(e.App, info); err != nil {
 		return err
 	}
 	return u.render(e, http.StatusOK, "home_partner", p)

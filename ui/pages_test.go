@@ -90,6 +90,7 @@ func TestNavigationShowsOnlyWhatTheRoleMayUse(t *testing.T) {
 		testapp.AcmeAdminEmail:  {{`href="/organisation"`, `href="/tiers"`}, {`href="/partners"`, `href="/people"`, `href="/settings"`}},
 	} {
 		r := signedIn(t, app, srv, email).get("/profile")
+		expectContains(t, r, email+" nav", `href="/courses"`, `href="/deals"`, `href="/dashboard"`, `href="/certificates"`)
 		expectContains(t, r, email+" nav", want[0]...)
 		expectNotContains(t, r, email+" nav", want[1]...)
 	}
