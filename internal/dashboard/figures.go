@@ -1,0 +1,172 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/kpi"
+)
+
+// Tile kinds: how a tile's value is formatted.
+const (
+	KindMoney   = "money"
+	KindCount   = "count"
+	KindPercent = "percent" // a ratio 0–1
+	KindDecimal = "decimal"
+)
+
+// Tile is one key figure with the previous period's value.
+type Tile struct {
+	Key         string // i18n suffix, "dashboards.kpi.<Key>"
+	Kind        string
+	Value, Prev float64
+	NoPrev      bool // the figure has no history (shown as "—")
+	NoValue     bool // undefined (a win rate without closed deals)
+	PrevNoValue bool
+	// Median is the tier's median, for scorecards; HasMedian says it exists.
+	Median    float64
+	HasMedian bool
+}
+
+// Change is the relative change from Prev to Value, and false when it is
+// undefined (no previous value, or a previous value of 0).
+func (t Tile) Change() (float64, bool) {
+	if t.NoPrev || t.NoValue || t.PrevNoValue || t.Prev == 0 {
+		return 0, false
+	}
+	return (t.Value - t.Prev) / math.Abs(t.Prev), true
+}
+
+// Flow metrics summed over a period.
+var flowMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost, kpi.DealsRegistered,
+	kpi.Logins, kpi.Downloads, kpi.ForumPosts, kpi.Messages, kpi.CoursesCompleted}
+
+// stockMetrics are the levels read at the end of a period.
+func stockMetrics() []string {
+	out := []string{kpi.Pipeline, kpi.CertifiedUsers}
+	for _, st := range kpi.OpenStages {
+		out = append(out, stageMetric(st))
+	}
+	return out
+}
+
+// Probabilities reads the win probability (percent) of each open stage from
+// the portal settings, with the defaults the deals migration writes.
+func Probabilities(app core.App) map[string]float64 {
+	out := map[string]float64{"registered": 10, "qualified": 25, "proposal": 50, "negotiation": 75}
+	recs, err := app.FindRecordsByFilter("settings", "", "", 1, 0)
+	if err != nil || len(recs) == 0 {
+		return out
+	}
+	var probs map[string]float64
+	if raw := recs[0].GetString("stage_probabilities"); raw != "" && json.Unmarshal([]byte(raw), &probs) == nil {
+		for _, st := range kpi.OpenStages {
+			if p, ok := probs[st]; ok && p >= 0 && p <= 100 {
+				out[st] = p
+			}
+		}
+	}
+	return out
+}
+
+// weighted is the weighted pipeline of one group's stage levels.
+func weighted(levels map[string]float64, probs map[string]float64) float64 {
+	w := 0.0
+	for _, st := range kpi.OpenStages {
+		w += levels[stageMetric(st)] * probs[st] / 100
+	}
+	return math.Round(w*100) / 100
+}
+
+// ratio divides, reporting false for a zero denominator.
+func ratio(a, b float64) (float64, bool) {
+	if b == 0 {
+		return 0, false
+	}
+	return a / b, true
+}
+
+// KPIs are the headline figures of one period for one group.
+type KPIs struct {
+	Revenue, WonDeals, LostDeals, Registered   float64
+	Pipeline, Weighted, Certified              float64
+	Logins, Downloads, Posts, Messages, Courses float64
+	WinRate, AvgDeal                           float64
+	HasWinRate, HasAvgDeal                     bool
+	Stages                                     map[string]float64
+}
+
+func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {
+	k := KPIs{
+		Revenue: flows[kpi.RevenueWon], WonDeals: flows[kpi.DealsWon], LostDeals: flows[kpi.DealsLost],
+		Registered: flows[kpi.DealsRegistered], Logins: flows[kpi.Logins], Downloads: flows[kpi.Downloads],
+		Posts: flows[kpi.ForumPosts], Messages: flows[kpi.Messages], Courses: flows[kpi.CoursesCompleted],
+		Pipeline: levels[kpi.Pipeline], Certified: levels[kpi.CertifiedUsers],
+		Weighted: weighted(levels, probs), Stages: map[string]float64{},
+	}
+	for _, st := range kpi.OpenStages {
+		k.Stages[st] = levels[stageMetric(st)]
+	}
+	k.WinRate, k.HasWinRate = ratio(k.WonDeals, k.WonDeals+k.LostDeals)
+	k.AvgDeal, k.HasAvgDeal = ratio(k.Revenue, k.WonDeals)
+	return k
+}
+
+// periodKPIs reads the KPIs of p, grouped by g.
+func (s *Source) periodKPIs(p Period, g Group, probs map[string]float64) (map[string]KPIs, error) {
+	flows, err := s.Sum(flowMetrics, p.From, p.To, g)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := s.Sum(stockMetrics(), zeroTime, p.To, g)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]KPIs{}
+	for k := range flows {
+		out[k] = kpisOf(flows[k], levels[k], probs)
+	}
+	for k := range levels {
+		if _, ok := out[k]; !ok {
+			out[k] = kpisOf(nil, levels[k], probs)
+		}
+	}
+	return out, nil
+}
+
+// TrendPoint is one bucket of the revenue and pipeline chart.
+type TrendPoint struct {
+	Bucket                      Bucket
+	Revenue, Pipeline, Weighted float64
+}
+
+// trend reads won revenue per bucket and the pipeline level at each
+// bucket's end: the level before the period plus the changes so far.
+func (s *Source) trend(p Period, probs map[string]float64) ([]TrendPoint, error) {
+	metrics := append([]string{kpi.RevenueWon}, stockMetrics()...)
+	series, err := s.Series(metrics, p)
+	if err != nil {
+		return nil, err
+	}
+	before, err := s.Sum(stockMetrics(), zeroTime, p.From.AddDate(0, 0, -1), ByNone)
+	if err != nil {
+		return nil, err
+	}
+	level := map[string]float64{}
+	for m, v := range before[""] {
+		level[m] = v
+	}
+	var out []TrendPoint
+	for _, b := range p.Buckets() {
+		for _, m := range stockMetrics() {
+			level[m] += series.Get(b.Key, m)
+		}
+		out = append(out, TrendPoint{Bucket: b, Revenue: round2(series.Get(b.Key, kpi.RevenueWon)),
+			Pipeline: round2(level[kpi.Pipeline]), Weighted: weighted(level, probs)})
+	}
+	return out, nil
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }

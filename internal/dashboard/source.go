@@ -1,0 +1,325 @@
+package dashboard
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// Filter narrows the partners whose figures are summed. Empty fields do not
+// filter. Values must have been checked by the caller (known tier, region
+// and manager ids); they only ever reach SQL as bound parameters.
+type Filter struct {
+	Tier, Region, Manager string
+	Partner               string // one partner (scorecards, partner dashboards)
+	ActiveOnly            bool   // partners in status "active" only
+}
+
+// Source reads the rollups as one viewer: every query is limited to the
+// partners whose kpi rows the kpi collections' List rule shows that viewer,
+// and then to the filter.
+type Source struct {
+	app    core.App
+	info   *core.RequestInfo // nil: every partner (tier benchmarks)
+	filter Filter
+	scope  dbx.Expression
+}
+
+// NewSource reads as the viewer described by info.
+func NewSource(app core.App, info *core.RequestInfo, f Filter) (*Source, error) {
+	s := &Source{app: app, info: info, filter: f}
+	if info != nil {
+		scope, err := visiblePartners(app, info)
+		if err != nil {
+			return nil, err
+		}
+		s.scope = scope
+	}
+	return s, nil
+}
+
+// newBenchmarkSource reads every partner's rows, for the anonymous tier
+// medians only: see Benchmarks.
+func newBenchmarkSource(app core.App, f Filter) *Source { return &Source{app: app, filter: f} }
+
+// visiblePartners evaluates kpi_daily's List rule (kpi_monthly has the same
+// one) once per partner instead of once per rollup row: the rule reads only
+// the row's partner and the viewer, so a row is visible exactly when a row
+// of its partner would be. The rule is run by PocketBase's own resolver
+// against a one-row-per-partner table shaped like kpi_daily, as
+// access.CanCreate does for new records; a test keeps the rule partner-only.
+func visiblePartners(app core.App, info *core.RequestInfo) (dbx.Expression, error) {
+	c, err := app.FindCachedCollectionByNameOrId("kpi_daily")
+	if err != nil {
+		return nil, err
+	}
+	if info.HasSuperuserAuth() {
+		return nil, nil
+	}
+	if c.ListRule == nil {
+		return dbx.NewExp("1=0"), nil
+	}
+	shape := *c
+	shape.Name = "dash_kpi_scope"
+	shape.Id = c.Id + "_scope"
+	q := app.DB().Select("[[dash_kpi_scope.partner]]").
+		PreFragment("WITH [[dash_kpi_scope]] AS (SELECT [[id]] AS [[id]], [[id]] AS [[partner]], '' AS [[day]], '' AS [[metric]], 0 AS [[value]] FROM [[partners]])").
+		From("dash_kpi_scope")
+	if *c.ListRule != "" {
+		r := core.NewRecordFieldResolver(app, &shape, info, true)
+		expr, err := search.FilterData(*c.ListRule).BuildExpr(r)
+		if err != nil {
+			return nil, fmt.Errorf("dashboard: kpi rule: %w", err)
+		}
+		q.AndWhere(expr)
+		if err := r.UpdateQuery(q); err != nil {
+			return nil, err
+		}
+	}
+	var ids []string
+	if err := q.Column(&ids); err != nil {
+		return nil, fmt.Errorf("dashboard: visible partners: %w", err)
+	}
+	if len(ids) == 0 {
+		return dbx.NewExp("1=0"), nil
+	}
+	var all int
+	if err := app.DB().Select("COUNT(*)").From("partners").Row(&all); err != nil {
+		return nil, err
+	}
+	if len(ids) == all {
+		return nil, nil // every partner (an admin): no list to bind
+	}
+	vals := make([]any, len(ids))
+	for i, id := range ids {
+		vals[i] = id
+	}
+	return dbx.In("dp.id", vals...), nil
+}
+
+// partnerWhere applies the scope and the filter to the partners alias dp.
+func (s *Source) partnerWhere(q *dbx.SelectQuery) {
+	if s.scope != nil {
+		q.AndWhere(s.scope)
+	}
+	f := s.filter
+	if f.Tier != "" {
+		q.AndWhere(dbx.HashExp{"dp.tier": f.Tier})
+	}
+	if f.Region != "" {
+		q.AndWhere(dbx.HashExp{"dp.region": f.Region})
+	}
+	if f.Manager != "" {
+		q.AndWhere(dbx.HashExp{"dp.manager": f.Manager})
+	}
+	if f.Partner != "" {
+		q.AndWhere(dbx.HashExp{"dp.id": f.Partner})
+	}
+	if f.ActiveOnly {
+		q.AndWhere(dbx.HashExp{"dp.status": "active"})
+	}
+}
+
+// Group says what sums are grouped by.
+type Group string
+
+// Groupings of sums.
+const (
+	ByNone    Group = ""
+	ByPartner Group = "dp.id"
+	ByTier    Group = "dp.tier"
+	ByRegion  Group = "dp.region"
+	byPeriod  Group = "period"
+)
+
+// Sums holds sums per group key and metric.
+type Sums map[string]map[string]float64
+
+func (s Sums) add(k, m string, v float64) {
+	if s[k] == nil {
+		s[k] = map[string]float64{}
+	}
+	s[k][m] += v
+}
+
+// Get returns one sum (0 when absent).
+func (s Sums) Get(k, m string) float64 { return s[k][m] }
+
+// query sums metrics from one rollup table over [from, to] ("" for no
+// bound; days "YYYY-MM-DD" in kpi_daily, months "YYYY-MM" in kpi_monthly).
+func (s *Source) query(out Sums, table string, metrics []string, from, to string, g Group) error {
+	col := "day"
+	if table == "kpi_monthly" {
+		col = "month"
+	}
+	key := "''"
+	switch g {
+	case byPeriod:
+		key = "k." + col
+	case ByNone:
+	default:
+		key = "COALESCE(" + string(g) + ", '')"
+	}
+	ms := make([]any, len(metrics))
+	for i, m := range metrics {
+		ms[i] = m
+	}
+	q := s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
+		From(table + " k").
+		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
+		Where(dbx.In("k.metric", ms...))
+	if from != "" {
+		q.AndWhere(dbx.NewExp("k."+col+" >= {:from}", dbx.Params{"from": from}))
+	}
+	if to != "" {
+		q.AndWhere(dbx.NewExp("k."+col+" <= {:to}", dbx.Params{"to": to}))
+	}
+	s.partnerWhere(q)
+	q.GroupBy("g", "m")
+	var rows []struct {
+		G string  `db:"g"`
+		M string  `db:"m"`
+		V float64 `db:"v"`
+	}
+	if err := q.All(&rows); err != nil {
+		return fmt.Errorf("dashboard: sums from %s: %w", table, err)
+	}
+	for _, r := range rows {
+		out.add(r.G, r.M, r.V)
+	}
+	return nil
+}
+
+// Sum adds up metrics over the days [from, to] (from zero: since the
+// beginning), reading whole months from kpi_monthly and the days of partial
+// months at either edge from kpi_daily. For a stock metric the sum up to a
+// day is its level on that day.
+func (s *Source) Sum(metrics []string, from, to time.Time, g Group) (Sums, error) {
+	out := Sums{}
+	to = Day(to)
+	if !from.IsZero() {
+		from = Day(from)
+		if to.Before(from) {
+			return out, nil
+		}
+	}
+	days := func(a, b time.Time) error {
+		return s.query(out, "kpi_daily", metrics, a.Format("2006-01-02"), b.Format("2006-01-02"), g)
+	}
+	// The months wholly inside [from, to].
+	firstWhole := time.Time{}
+	if !from.IsZero() {
+		firstWhole = monthStart(from)
+		if !from.Equal(firstWhole) {
+			firstWhole = firstWhole.AddDate(0, 1, 0)
+		}
+	}
+	lastWhole := monthStart(to)
+	if !to.Equal(monthEnd(to)) {
+		lastWhole = lastWhole.AddDate(0, -1, 0)
+	}
+	if !from.IsZero() && lastWhole.Before(firstWhole) {
+		return out, days(from, to) // no whole month: all from kpi_daily
+	}
+	if !from.IsZero() && !from.Equal(firstWhole) {
+		if err := days(from, firstWhole.AddDate(0, 0, -1)); err != nil {
+			return nil, err
+		}
+	}
+	lo := ""
+	if !from.IsZero() {
+		lo = firstWhole.Format("2006-01")
+	}
+	if err := s.query(out, "kpi_monthly", metrics, lo, lastWhole.Format("2006-01"), g); err != nil {
+		return nil, err
+	}
+	if tail := lastWhole.AddDate(0, 1, 0); !tail.After(to) {
+		if err := days(tail, to); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Series sums metrics per chart bucket of p: per month from kpi_monthly for a
+// monthly period, per day from kpi_daily otherwise.
+func (s *Source) Series(metrics []string, p Period) (Sums, error) {
+	out := Sums{}
+	if p.Monthly {
+		return out, s.query(out, "kpi_monthly", metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), byPeriod)
+	}
+	return out, s.query(out, "kpi_daily", metrics, p.From.Format("2006-01-02"), p.To.Format("2006-01-02"), byPeriod)
+}
+
+// MonthlySum sums metrics over the calendar months p touches, from
+// kpi_monthly only: for figures that cannot be added up day by day, such
+// as distinct active users.
+func (s *Source) MonthlySum(metrics []string, p Period, g Group) (Sums, int, error) {
+	out := Sums{}
+	months := (p.To.Year()-p.From.Year())*12 + int(p.To.Month()-p.From.Month()) + 1
+	return out, months, s.query(out, "kpi_monthly", metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), g)
+}
+
+// PartnersActiveIn counts the partners (in status active, in scope and
+// filter) with a positive value of metric on some day in [from, to]; the
+// counted partners are returned too.
+func (s *Source) PartnersActiveIn(metric string, from, to time.Time) (map[string]bool, error) {
+	q := s.app.DB().Select("DISTINCT k.partner AS id").From("kpi_daily k").
+		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
+		Where(dbx.HashExp{"k.metric": metric, "dp.status": "active"}).
+		AndWhere(dbx.NewExp("k.day >= {:from} AND k.day <= {:to} AND k.value > 0",
+			dbx.Params{"from": Day(from).Format("2006-01-02"), "to": Day(to).Format("2006-01-02")}))
+	s.partnerWhere(q)
+	var ids []string
+	if err := q.Column(&ids); err != nil {
+		return nil, fmt.Errorf("dashboard: active partners: %w", err)
+	}
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// PartnerInfo is a partner in scope, with what the dashboards show of it.
+type PartnerInfo struct {
+	ID, Name, Slug, Tier, TierName, Region, Status string
+	TierRank                                       int
+}
+
+// Partners lists the partners in scope and filter, by name.
+func (s *Source) Partners() ([]PartnerInfo, error) {
+	q := s.app.DB().Select("dp.id AS id", "dp.name AS name", "dp.slug AS slug", "COALESCE(dp.tier, '') AS tier",
+		"COALESCE(dt.name, '') AS tier_name", "COALESCE(dt.rank, 0) AS tier_rank",
+		"COALESCE(dp.region, '') AS region", "dp.status AS status").
+		From("partners dp").
+		LeftJoin("tiers dt", dbx.NewExp("dt.id = dp.tier")).
+		OrderBy("dp.name ASC", "dp.id ASC")
+	s.partnerWhere(q)
+	var rows []struct {
+		ID       string `db:"id"`
+		Name     string `db:"name"`
+		Slug     string `db:"slug"`
+		Tier     string `db:"tier"`
+		TierName string `db:"tier_name"`
+		TierRank int    `db:"tier_rank"`
+		Region   string `db:"region"`
+		Status   string `db:"status"`
+	}
+	if err := q.All(&rows); err != nil {
+		return nil, fmt.Errorf("dashboard: partners: %w", err)
+	}
+	out := make([]PartnerInfo, len(rows))
+	for i, r := range rows {
+		out[i] = PartnerInfo{ID: r.ID, Name: r.Name, Slug: r.Slug, Tier: r.Tier, TierName: r.TierName,
+			TierRank: r.TierRank, Region: r.Region, Status: r.Status}
+	}
+	return out, nil
+}
+
+// stageMetric is the pipeline metric of an open stage.
+func stageMetric(stage string) string { return "pipeline." + strings.ToLower(stage) }
