@@ -1,0 +1,509 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/csvexport"
+)
+
+// progressPerPage is how many learners a progress page lists.
+const progressPerPage = 50
+
+// CourseProgress is one course's line of the progress report.
+type CourseProgress struct {
+	Course                      *CourseAdminView
+	Enrolled, Active, Completed int
+	Rate                        int     // completed / enrolled, in %
+	AvgBest                     float64 // average of the learners' best quiz scores, in %
+	Scored                      bool    // someone has submitted a quiz
+}
+
+// PartnerProgress is one partner's line of a course's breakdown.
+type PartnerProgress struct {
+	ID, Name, Slug      string
+	Enrolled, Completed int
+	Rate                int
+}
+
+// LearnerProgress is one enrolment of the learner tables.
+type LearnerProgress struct {
+	User, Partner, PartnerSlug, Course, CourseSlug string
+	Status                                         string
+	Progress, Attempts                             int
+	Best                                           float64
+	Scored                                         bool
+	Started, Completed                             time.Time
+}
+
+// progressData is the data of the three progress pages.
+type progressData struct {
+	Courses  []CourseProgress
+	Course   *CourseProgress
+	Partner  *PartnerProgress
+	Partners []PartnerProgress
+	Learners []LearnerProgress
+	Pager    Pager
+	CSV      string
+}
+
+// visibleBest returns, per value of group, the average over users of each
+// user's best submitted score among the visible quiz attempts matching
+// where. access has grouped counts and sums but no grouped maximum, so
+// this applies the attempts' List rule the way access does (PocketBase's
+// record field resolver), on the (course, user, score) index.
+func visibleBest(app core.App, info *core.RequestInfo, group string, where ...dbx.Expression) (map[string]float64, error) {
+	c, err := app.FindCachedCollectionByNameOrId("quiz_attempts")
+	if err != nil {
+		return nil, err
+	}
+	if group != "course" && group != "user" && group != "partner" {
+		return nil, fmt.Errorf("visibleBest: unknown group %q", group)
+	}
+	inner := app.RecordQuery(c).Select("quiz_attempts."+group+" AS [[k]]", "quiz_attempts.user AS [[u]]", "MAX(quiz_attempts.score) AS [[best]]").
+		AndWhere(dbx.NewExp("quiz_attempts.submitted != ''"))
+	for _, w := range where {
+		inner.AndWhere(w)
+	}
+	if !info.HasSuperuserAuth() {
+		if c.ListRule == nil {
+			return map[string]float64{}, nil
+		}
+		resolver := core.NewRecordFieldResolver(app, c, info, true)
+		expr, err := search.FilterData(*c.ListRule).BuildExpr(resolver)
+		if err != nil {
+			return nil, err
+		}
+		inner.AndWhere(expr)
+		if err := resolver.UpdateQuery(inner); err != nil {
+			return nil, err
+		}
+	}
+	inner.GroupBy("quiz_attempts."+group, "quiz_attempts.user")
+	var rows []struct {
+		K    string  `db:"k"`
+		U    string  `db:"u"`
+		Best float64 `db:"best"`
+	}
+	if err := inner.All(&rows); err != nil {
+		return nil, err
+	}
+	sum, n := map[string]float64{}, map[string]int{}
+	for _, r := range rows {
+		sum[r.K] += r.Best
+		n[r.K]++
+	}
+	out := make(map[string]float64, len(sum))
+	for k, s := range sum {
+		out[k] = s / float64(n[k])
+	}
+	return out, nil
+}
+
+// countsBy turns CountVisibleBy groups into a map.
+func countsBy(groups []access.GroupCount) map[string]int {
+	out := make(map[string]int, len(groups))
+	for _, g := range groups {
+		out[g.Key] = g.Rows
+	}
+	return out
+}
+
+// rate is part of whole in whole percent.
+func rate(part, whole int) int {
+	if whole == 0 {
+		return 0
+	}
+	return (part*100 + whole/2) / whole
+}
+
+// ids lists records' ids for an IN clause.
+func ids(recs []*core.Record) []any {
+	out := make([]any, len(recs))
+	for i, r := range recs {
+		out[i] = r.Id
+	}
+	return out
+}
+
+// progressOverview shows, per course, the learners enrolled, in progress
+// and done, the completion rate and the average best quiz score: four
+// grouped, indexed queries for a page of courses, all under the rules (a
+// manager counts only their partners' learners).
+func (u *portal) progressOverview(e *core.RequestEvent) error {
+	info := access.Info(getCtx(e).User, http.MethodGet, nil)
+	page := 1
+	if n, err := strconv.Atoi(e.Request.URL.Query().Get("page")); err == nil && n > 1 && n <= maxPage {
+		page = n
+	}
+	csv := e.Request.URL.Query().Get("format") == "csv"
+	perPage := 100
+	if csv {
+		perPage, page = 200, 1
+	}
+	var out []CourseProgress
+	var hasMore bool
+	for {
+		courses, err := access.ListVisible(e.App, info, "courses", access.ListOptions{Sort: []string{"title"}, Page: page, PerPage: perPage})
+		if err != nil {
+			return err
+		}
+		rows, err := courseProgress(e.App, info, courses.Items)
+		if err != nil {
+			return err
+		}
+		out = append(out, rows...)
+		hasMore = courses.HasMore
+		if !csv || !hasMore {
+			break
+		}
+		page++
+	}
+	if csv {
+		loc := u.locale(e)
+		w, err := csvexport.Start(e.Response, "training-progress.csv")
+		if err != nil {
+			return err
+		}
+		if err := w.Row(tr(loc, "training_admin.col.course"), tr(loc, "training_admin.col.enrolled"), tr(loc, "training_admin.col.active"),
+			tr(loc, "training_admin.col.completed"), tr(loc, "training_admin.col.rate"), tr(loc, "training_admin.col.avg_best")); err != nil {
+			return err
+		}
+		for _, r := range out {
+			if err := w.Row(r.Course.Title, strconv.Itoa(r.Enrolled), strconv.Itoa(r.Active), strconv.Itoa(r.Completed),
+				strconv.Itoa(r.Rate), scoreCell(r.AvgBest, r.Scored)); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}
+	p := &Page{Data: &progressData{Courses: out, Pager: newPager("/training/progress", nil, page, hasMore),
+		CSV: "/training/progress?format=csv"}}
+	p.Title = u.t(e, "training_admin.progress")
+	return u.render(e, http.StatusOK, "training_progress", p)
+}
+
+// scoreCell writes a score for CSV ("" when nobody has one).
+func scoreCell(score float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(score, 'f', 1, 64)
+}
+
+// courseProgress computes the report lines of a page of courses.
+func courseProgress(app core.App, info *core.RequestInfo, courses []*core.Record) ([]CourseProgress, error) {
+	if len(courses) == 0 {
+		return nil, nil
+	}
+	in := dbx.In("enrollments.course", ids(courses)...)
+	all, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in)
+	if err != nil {
+		return nil, err
+	}
+	done, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in, dbx.HashExp{"enrollments.status": "completed"})
+	if err != nil {
+		return nil, err
+	}
+	active, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in, dbx.HashExp{"enrollments.status": "in_progress"})
+	if err != nil {
+		return nil, err
+	}
+	best, err := visibleBest(app, info, "course", dbx.In("quiz_attempts.course", ids(courses)...))
+	if err != nil {
+		return nil, err
+	}
+	enrolled, completed, inProgress := countsBy(all), countsBy(done), countsBy(active)
+	out := make([]CourseProgress, 0, len(courses))
+	for _, c := range courses {
+		b, scored := best[c.Id]
+		out = append(out, CourseProgress{Course: courseAdminView(c), Enrolled: enrolled[c.Id], Active: inProgress[c.Id],
+			Completed: completed[c.Id], Rate: rate(completed[c.Id], enrolled[c.Id]), AvgBest: b, Scored: scored})
+	}
+	return out, nil
+}
+
+// names loads the visible records of collection with the given ids (users,
+// partners, courses) by id, 200 per query.
+func names(app core.App, info *core.RequestInfo, collection string, idList []string) (map[string]*core.Record, error) {
+	out := map[string]*core.Record{}
+	if len(idList) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(idList))
+	seen := map[string]bool{}
+	for _, id := range idList {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			args = append(args, id)
+		}
+	}
+	for start := 0; start < len(args); start += 200 {
+		end := min(start+200, len(args))
+		p, err := access.ListVisible(app, info, collection, access.ListOptions{
+			Where: []dbx.Expression{dbx.In(collection+".id", args[start:end]...)}, PerPage: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range p.Items {
+			out[r.Id] = r
+		}
+	}
+	return out, nil
+}
+
+// learnerRows turns a page of enrolments into learner lines: names,
+// partners and courses in one query each, attempts and best scores in one
+// grouped query each (no query per learner).
+func learnerRows(app core.App, info *core.RequestInfo, enrols []*core.Record) ([]LearnerProgress, error) {
+	if len(enrols) == 0 {
+		return nil, nil
+	}
+	var users, partners, courses []string
+	for _, r := range enrols {
+		users = append(users, r.GetString("user"))
+		partners = append(partners, r.GetString("partner"))
+		courses = append(courses, r.GetString("course"))
+	}
+	userRecs, err := names(app, info, "users", users)
+	if err != nil {
+		return nil, err
+	}
+	partnerRecs, err := names(app, info, "partners", partners)
+	if err != nil {
+		return nil, err
+	}
+	courseRecs, err := names(app, info, "courses", courses)
+	if err != nil {
+		return nil, err
+	}
+	uargs := make([]any, len(users))
+	for i, id := range users {
+		uargs[i] = id
+	}
+	cargs := make([]any, len(courses))
+	for i, id := range courses {
+		cargs[i] = id
+	}
+	where := []dbx.Expression{dbx.In("quiz_attempts.user", uargs...), dbx.In("quiz_attempts.course", cargs...),
+		dbx.NewExp("quiz_attempts.submitted != ''")}
+	// Attempts and best score per (user, course): grouped by user within
+	// each course of the page (a course page has one course; a partner
+	// page a handful).
+	attempts := map[string]int{}
+	best := map[string]float64{}
+	seenCourse := map[string]bool{}
+	for _, c := range courses {
+		if seenCourse[c] {
+			continue
+		}
+		seenCourse[c] = true
+		w := append([]dbx.Expression{dbx.HashExp{"quiz_attempts.course": c}}, where...)
+		n, err := access.CountVisibleBy(app, info, "quiz_attempts", "user", "", 0, w...)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range n {
+			attempts[g.Key+"/"+c] = g.Rows
+		}
+		b, err := visibleBest(app, info, "user", w...)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range b {
+			best[k+"/"+c] = v
+		}
+	}
+	out := make([]LearnerProgress, 0, len(enrols))
+	for _, r := range enrols {
+		l := LearnerProgress{Status: r.GetString("status"), Progress: r.GetInt("progress"),
+			Started: r.GetDateTime("started").Time(), Completed: r.GetDateTime("completed").Time()}
+		if l.Status == "" {
+			l.Status = "enrolled"
+		}
+		if u := userRecs[r.GetString("user")]; u != nil {
+			l.User = u.GetString("name")
+			if l.User == "" {
+				l.User = u.GetString("email")
+			}
+		}
+		if p := partnerRecs[r.GetString("partner")]; p != nil {
+			l.Partner, l.PartnerSlug = p.GetString("name"), p.GetString("slug")
+		}
+		if c := courseRecs[r.GetString("course")]; c != nil {
+			l.Course, l.CourseSlug = c.GetString("title"), c.GetString("slug")
+		}
+		key := r.GetString("user") + "/" + r.GetString("course")
+		l.Attempts = attempts[key]
+		l.Best, l.Scored = best[key]
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// learnerCSV writes learner lines to a CSV export.
+func learnerCSV(w *csvexport.Writer, loc string, rows []LearnerProgress) error {
+	for _, l := range rows {
+		started, completed := "", ""
+		if !l.Started.IsZero() {
+			started = l.Started.UTC().Format(time.DateOnly)
+		}
+		if !l.Completed.IsZero() {
+			completed = l.Completed.UTC().Format(time.DateOnly)
+		}
+		if err := w.Row(l.User, l.Partner, l.Course, tr(loc, "training_admin.status."+l.Status), strconv.Itoa(l.Progress),
+			started, completed, strconv.Itoa(l.Attempts), scoreCell(l.Best, l.Scored)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// learnerHeader is the learner CSV's first row.
+func learnerHeader(w *csvexport.Writer, loc string) error {
+	return w.Row(tr(loc, "training_admin.col.learner"), tr(loc, "training_admin.col.partner"), tr(loc, "training_admin.col.course"),
+		tr(loc, "training_admin.col.status"), tr(loc, "training_admin.col.progress"), tr(loc, "training_admin.col.started"),
+		tr(loc, "training_admin.col.completed_on"), tr(loc, "training_admin.col.attempts"), tr(loc, "training_admin.col.best"))
+}
+
+// streamLearners pages through the visible enrolments matching where and
+// writes them as CSV, 200 at a time.
+func (u *portal) streamLearners(e *core.RequestEvent, name string, sort []string, where ...dbx.Expression) error {
+	info := access.Info(getCtx(e).User, http.MethodGet, nil)
+	loc := u.locale(e)
+	w, err := csvexport.Start(e.Response, name)
+	if err != nil {
+		return err
+	}
+	if err := learnerHeader(w, loc); err != nil {
+		return err
+	}
+	for page := 1; page <= maxPage; page++ {
+		p, err := access.ListVisible(e.App, info, "enrollments", access.ListOptions{Where: where, Sort: sort, Page: page, PerPage: 200})
+		if err != nil {
+			return err
+		}
+		rows, err := learnerRows(e.App, info, p.Items)
+		if err != nil {
+			return err
+		}
+		if err := learnerCSV(w, loc, rows); err != nil {
+			return err
+		}
+		if !p.HasMore {
+			break
+		}
+	}
+	return w.Flush()
+}
+
+// progressPage reads the page number of a progress list.
+func progressPage(e *core.RequestEvent) int {
+	if n, err := strconv.Atoi(e.Request.URL.Query().Get("page")); err == nil && n > 1 && n <= maxPage {
+		return n
+	}
+	return 1
+}
+
+// progressCourse shows one course: its figures, the breakdown per partner
+// and its learners (50 a page), or all of them as CSV.
+func (u *portal) progressCourse(e *core.RequestEvent) error {
+	info := access.Info(getCtx(e).User, http.MethodGet, nil)
+	course, err := access.FindVisibleBy(e.App, info, "courses", "slug", e.Request.PathValue("slug"))
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	}
+	if err != nil {
+		return err
+	}
+	where := dbx.HashExp{"enrollments.course": course.Id}
+	if e.Request.URL.Query().Get("format") == "csv" {
+		return u.streamLearners(e, "course-"+course.GetString("slug")+"-learners.csv", []string{"partner", "started"}, where)
+	}
+	lines, err := courseProgress(e.App, info, []*core.Record{course})
+	if err != nil {
+		return err
+	}
+	all, err := access.CountVisibleBy(e.App, info, "enrollments", "partner", "", 0, where)
+	if err != nil {
+		return err
+	}
+	done, err := access.CountVisibleBy(e.App, info, "enrollments", "partner", "", 0, where, dbx.HashExp{"enrollments.status": "completed"})
+	if err != nil {
+		return err
+	}
+	completed := countsBy(done)
+	var partnerIDs []string
+	for _, g := range all {
+		partnerIDs = append(partnerIDs, g.Key)
+	}
+	partnerRecs, err := names(e.App, info, "partners", partnerIDs)
+	if err != nil {
+		return err
+	}
+	d := &progressData{Course: &lines[0], CSV: "/training/progress/courses/" + course.GetString("slug") + "?format=csv"}
+	for _, g := range all {
+		pp := PartnerProgress{ID: g.Key, Enrolled: g.Rows, Completed: completed[g.Key], Rate: rate(completed[g.Key], g.Rows)}
+		if p := partnerRecs[g.Key]; p != nil {
+			pp.Name, pp.Slug = p.GetString("name"), p.GetString("slug")
+		}
+		d.Partners = append(d.Partners, pp)
+	}
+	sort.SliceStable(d.Partners, func(i, j int) bool { return d.Partners[i].Name < d.Partners[j].Name })
+	page := progressPage(e)
+	enrols, err := access.ListVisible(e.App, info, "enrollments", access.ListOptions{Where: []dbx.Expression{where},
+		Sort: []string{"partner", "started"}, Page: page, PerPage: progressPerPage})
+	if err != nil {
+		return err
+	}
+	if d.Learners, err = learnerRows(e.App, info, enrols.Items); err != nil {
+		return err
+	}
+	d.Pager = newPager("/training/progress/courses/"+course.GetString("slug"), nil, page, enrols.HasMore)
+	p := &Page{Data: d}
+	p.Title = u.t(e, "training_admin.progress_course", course.GetString("title"))
+	return u.render(e, http.StatusOK, "training_progress_course", p)
+}
+
+// progressPartner shows one partner's learners and their courses (50
+// enrolments a page), or all of them as CSV. A manager sees only their own
+// partners' enrolments: the enrolments rule decides, so another manager's
+// partner shows an empty table, never its people.
+func (u *portal) progressPartner(e *core.RequestEvent) error {
+	info := access.Info(getCtx(e).User, http.MethodGet, nil)
+	partner, err := access.FindVisibleBy(e.App, info, "partners", "slug", e.Request.PathValue("slug"))
+	if errors.Is(err, access.ErrNotFound) {
+		return e.NotFoundError("", err)
+	}
+	if err != nil {
+		return err
+	}
+	where := dbx.HashExp{"enrollments.partner": partner.Id}
+	if e.Request.URL.Query().Get("format") == "csv" {
+		return u.streamLearners(e, "partner-"+partner.GetString("slug")+"-learners.csv", []string{"user", "course"}, where)
+	}
+	page := progressPage(e)
+	enrols, err := access.ListVisible(e.App, info, "enrollments", access.ListOptions{Where: []dbx.Expression{where},
+		Sort: []string{"user", "course"}, Page: page, PerPage: progressPerPage})
+	if err != nil {
+		return err
+	}
+	d := &progressData{Partner: &PartnerProgress{ID: partner.Id, Name: partner.GetString("name"), Slug: partner.GetString("slug")},
+		CSV: "/training/progress/partners/" + partner.GetString("slug") + "?format=csv"}
+	if d.Learners, err = learnerRows(e.App, info, enrols.Items); err != nil {
+		return err
+	}
+	d.Pager = newPager("/training/progress/partners/"+partner.GetString("slug"), nil, page, enrols.HasMore)
+	p := &Page{Data: d}
+	p.Title = u.t(e, "training_admin.progress_partner", partner.GetString("name"))
+	return u.render(e, http.StatusOK, "training_progress_partner", p)
+}
