@@ -204,11 +204,11 @@ func TestCourseEditorBadInput(t *testing.T) {
 	before, _ := app.CountRecords("courses")
 	big := append(pngBytes(t), bytes.Repeat([]byte{0}, 2<<20)...)
 	for _, c := range []struct {
-		name                string
-		form                url.Values
-		file, fileName      string
-		content             []byte
-		wants               []string
+		name           string
+		form           url.Values
+		file, fileName string
+		content        []byte
+		wants          []string
 	}{
 		{"empty title", courseForm("", url.Values{"summary": {"Typed summary"}}), "", "", nil, []string{"This field is required.", "Typed summary"}},
 		{"duplicate slug", courseForm("Another 101", url.Values{"slug": {"partner-101"}}), "", "", nil,
