@@ -156,7 +156,7 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 	if table == "kpi_monthly" {
 		col = "month"
 	}
-	key := "''"
+	key := "('')"
 	switch g {
 	case byPeriod:
 		key = "k." + col
@@ -268,7 +268,7 @@ func (s *Source) MonthlySum(metrics []string, p Period, g Group) (Sums, int, err
 // filter) with a positive value of metric on some day in [from, to]; the
 // counted partners are returned too.
 func (s *Source) PartnersActiveIn(metric string, from, to time.Time) (map[string]bool, error) {
-	q := s.app.DB().Select("DISTINCT k.partner AS id").From("kpi_daily k").
+	q := s.app.DB().Select("k.partner AS id").Distinct(true).From("kpi_daily k").
 		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
 		Where(dbx.HashExp{"k.metric": metric, "dp.status": "active"}).
 		AndWhere(dbx.NewExp("k.day >= {:from} AND k.day <= {:to} AND k.value > 0",

@@ -186,15 +186,14 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	return d, nil
 }
 
-// ends splits a ranked list into its top and bottom TopN, without listing a
-// partner twice when there are fewer than 2×TopN; the bottom is lowest first.
+// ends returns the first TopN partners of a ranked list and its last TopN,
+// lowest first. With fewer than 2×TopN partners the two overlap: a small
+// programme still sees who is last.
 func ends(rows []PartnerRow) (top, bottom []PartnerRow) {
 	n := min(TopN, len(rows))
 	top = rows[:n]
-	rest := rows[n:]
-	m := min(TopN, len(rest))
-	for i := len(rest) - 1; i >= len(rest)-m; i-- {
-		bottom = append(bottom, rest[i])
+	for i := len(rows) - 1; i >= len(rows)-n; i-- {
+		bottom = append(bottom, rows[i])
 	}
 	return top, bottom
 }
