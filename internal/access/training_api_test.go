@@ -54,7 +54,7 @@ func learnFactory(t testing.TB) *tests.TestApp {
 		"quiz": testapp.QuizBasics, "course": testapp.CourseBasics, "number": 1, "started": now.Add(-time.Hour),
 		"submitted": now.Add(-50 * time.Minute), "answers": map[string][]string{testapp.QuestionBasicsSingle: {"b"}},
 		"results": map[string]any{testapp.QuestionBasicsSingle: map[string]any{"correct": true, "points": 1}},
-		"points": 1, "max_points": 4, "score": 25})
+		"points":  1, "max_points": 4, "score": 25})
 	saveNew(t, app, "quiz_attempts", attFabio, map[string]any{"user": testapp.GlobexUserID, "partner": testapp.PartnerGlobex,
 		"quiz": testapp.QuizBasics, "course": testapp.CourseBasics, "number": 1, "started": now})
 	return app
@@ -261,16 +261,18 @@ func TestTrainingAPIAnswerKeys(t *testing.T) {
 			s = append(s, tests.ApiScenario{
 				Name:   a.name + " filters questions by " + f + " → " + want,
 				Method: http.MethodGet, URL: recordsURL("quiz_questions") + "?perPage=200&filter=" + urlEscape(f),
-				BeforeTestFunc:     as(a),
-				ExpectedStatus:     http.StatusOK,
-				ExpectedContent:    []string{want},
+				BeforeTestFunc:  as(a),
+				ExpectedStatus:  http.StatusOK,
+				ExpectedContent: []string{want},
 			})
 		}
 	}
 	runLearn(t, s)
 }
 
-func urlEscape(s string) string { return strings.NewReplacer(" ", "%20", "'", "%27", "~", "%7E").Replace(s) }
+func urlEscape(s string) string {
+	return strings.NewReplacer(" ", "%20", "'", "%27", "~", "%7E").Replace(s)
+}
 
 func TestTrainingAPIEnrollments(t *testing.T) {
 	leaks := answerKeyLeaks()
