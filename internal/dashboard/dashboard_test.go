@@ -91,10 +91,10 @@ func TestSumSplitsMonthsAndDays(t *testing.T) {
 	testapp.SeedDashboards(t, app)
 	// The same events, kept by day and by month as the rollups keep them.
 	for _, r := range []testapp.Rollup{
-		{testapp.PartnerAcme, "2023-01-31", "users.logins", 1}, {testapp.PartnerAcme, "2023-02-01", "users.logins", 10},
-		{testapp.PartnerAcme, "2023-02-28", "users.logins", 100}, {testapp.PartnerAcme, "2023-03-15", "users.logins", 1000},
-		{testapp.PartnerAcme, "2023-01", "users.logins", 1}, {testapp.PartnerAcme, "2023-02", "users.logins", 110},
-		{testapp.PartnerAcme, "2023-03", "users.logins", 1000},
+		{Partner: testapp.PartnerAcme, Period: "2023-01-31", Metric: "users.logins", Value: 1}, {Partner: testapp.PartnerAcme, Period: "2023-02-01", Metric: "users.logins", Value: 10},
+		{Partner: testapp.PartnerAcme, Period: "2023-02-28", Metric: "users.logins", Value: 100}, {Partner: testapp.PartnerAcme, Period: "2023-03-15", Metric: "users.logins", Value: 1000},
+		{Partner: testapp.PartnerAcme, Period: "2023-01", Metric: "users.logins", Value: 1}, {Partner: testapp.PartnerAcme, Period: "2023-02", Metric: "users.logins", Value: 110},
+		{Partner: testapp.PartnerAcme, Period: "2023-03", Metric: "users.logins", Value: 1000},
 	} {
 		testapp.InsertRollup(t, app, r)
 	}
