@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
 	"github.com/ponte-portal/ponte/internal/demo"
+	"github.com/ponte-portal/ponte/internal/kpi"
+	"github.com/ponte-portal/ponte/internal/seed"
 	"github.com/ponte-portal/ponte/internal/wire"
 	_ "github.com/ponte-portal/ponte/pb_migrations"
 )
@@ -32,6 +34,9 @@ func main() {
 	var loadDemo bool
 	app.RootCmd.PersistentFlags().BoolVar(&loadDemo, "demo", false,
 		"load the demo partner network into an empty database and print the demo logins")
+
+	// Scale data generator and KPI rollup rebuild (definitions in their packages).
+	app.RootCmd.AddCommand(seed.Command(app), kpi.Command(app))
 
 	if err := wire.Register(app); err != nil {
 		log.Fatal(err)

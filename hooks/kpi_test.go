@@ -1,0 +1,505 @@
+package hooks_test
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/kpi"
+	"github.com/ponte-portal/ponte/internal/testapp"
+)
+
+// rollups reads both KPI tables as "table partner period metric" → value,
+// leaving out zeros (a rebuild writes no row for a sum of zero).
+func rollups(t testing.TB, app core.App) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, tbl := range []struct{ name, period string }{{"kpi_daily", "day"}, {"kpi_monthly", "month"}} {
+		var rows []struct {
+			Partner string  `db:"partner"`
+			Period  string  `db:"period"`
+			Metric  string  `db:"metric"`
+			Value   float64 `db:"value"`
+		}
+		err := app.DB().NewQuery("SELECT partner, " + tbl.period + " AS period, metric, value FROM " + tbl.name).All(&rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if math.Abs(r.Value) > 1e-9 {
+				out[tbl.name+" "+r.Partner+" "+r.Period+" "+r.Metric] = r.Value
+			}
+		}
+	}
+	return out
+}
+
+// assertSame fails on any row that differs (beyond float rounding).
+func assertSame(t testing.TB, what string, got, want map[string]float64) {
+	t.Helper()
+	keys := map[string]bool{}
+	for k := range got {
+		keys[k] = true
+	}
+	for k := range want {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		if g, w := got[k], want[k]; math.Abs(g-w) > 1e-6*math.Max(1, math.Abs(w)) {
+			diffs = append(diffs, fmt.Sprintf("%s: %v, want %v", k, g, w))
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 0 {
+		t.Fatalf("%s: %d rows differ:\n%s", what, len(diffs), strings.Join(diffs[:min(len(diffs), 40)], "\n"))
+	}
+}
+
+func value(t testing.TB, app core.App, table, partner, period, metric string) float64 {
+	t.Helper()
+	col := "day"
+	if table == "kpi_monthly" {
+		col = "month"
+	}
+	var v float64
+	err := app.DB().NewQuery("SELECT COALESCE(SUM(value), 0) FROM " + table + " WHERE partner = {:p} AND " + col + " = {:d} AND metric = {:m}").
+		Bind(dbx.Params{"p": partner, "d": period, "m": metric}).Row(&v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// kpiEvent saves an activity row dated at.
+func kpiEvent(t testing.TB, app core.App, user, partner, kind string, at time.Time) *core.Record {
+	t.Helper()
+	c, err := app.FindCollectionByNameOrId("activity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Set("user", user)
+	r.Set("partner", partner)
+	r.Set("kind", kind)
+	dt, _ := types.ParseDateTime(at)
+	r.SetRaw("created", dt)
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// kpiDeal saves a deal; its history rows are written by dealStep.
+func kpiDeal(t testing.TB, app core.App, partner, user string, amount float64) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("deals")
+	d := core.NewRecord(c)
+	d.Set("partner", partner)
+	d.Set("submitted_by", user)
+	d.Set("customer_name", "Cliente "+core.GenerateDefaultRandomId())
+	d.Set("product", "Ponte Cloud")
+	d.Set("amount", amount)
+	d.Set("currency", "BRL")
+	d.Set("amount_base", amount)
+	d.Set("stage", "registered")
+	d.Set("status", "pending")
+	if err := app.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// dealStep appends one deal_events row.
+func dealStep(t testing.TB, app core.App, deal *core.Record, at time.Time, from, to kpi.DealState) *core.Record {
+	t.Helper()
+	c, _ := app.FindCollectionByNameOrId("deal_events")
+	e := core.NewRecord(c)
+	e.Set("deal", deal.Id)
+	e.Set("partner", deal.GetString("partner"))
+	e.Set("from_stage", from.Stage)
+	e.Set("from_status", from.Status)
+	e.Set("from_amount_base", from.Amount)
+	e.Set("to_stage", to.Stage)
+	e.Set("to_status", to.Status)
+	e.Set("to_amount_base", to.Amount)
+	dt, _ := types.ParseDateTime(at)
+	e.Set("at", dt)
+	if err := app.Save(e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006-01-02 15:04", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestKPIDealHistory checks the deal metrics against hand-computed values:
+// counts, pipeline moving between stages, won revenue adjusted by an amount
+// change and reversed by a reopening, and a deleted deal taking its
+// contribution with it.
+func TestKPIDealHistory(t *testing.T) {
+	app := testapp.New(t)
+	acme := testapp.PartnerAcme
+	empty := rollups(t, app)
+	d := kpiDeal(t, app, acme, testapp.AcmeUserID, 1000)
+	// Only the rows written here are checked: start from what the deal's
+	// own save left (the deals hooks write its registration row).
+	base := rollups(t, app)
+
+	reg := kpi.DealState{Stage: "registered", Status: "pending", Amount: 1000}
+	appr := kpi.DealState{Stage: "registered", Status: "approved", Amount: 1000}
+	qual := kpi.DealState{Stage: "qualified", Status: "approved", Amount: 1000}
+	won := kpi.DealState{Stage: "won", Status: "approved", Amount: 1000}
+	won2 := kpi.DealState{Stage: "won", Status: "approved", Amount: 1200}
+	neg := kpi.DealState{Stage: "negotiation", Status: "approved", Amount: 1200}
+	dealStep(t, app, d, day("2026-03-02 10:00"), kpi.DealState{}, reg)
+	dealStep(t, app, d, day("2026-03-03 10:00"), reg, appr)
+	dealStep(t, app, d, day("2026-03-10 10:00"), appr, qual)
+	dealStep(t, app, d, day("2026-04-01 09:00"), qual, won)
+	dealStep(t, app, d, day("2026-04-01 15:00"), won, won2)
+	dealStep(t, app, d, day("2026-04-20 15:00"), won2, neg)
+
+	got := rollups(t, app)
+	want := map[string]float64{}
+	for k, v := range base {
+		want[k] = v
+	}
+	add := func(period, metric string, v float64) {
+		table := "kpi_daily"
+		if len(period) == 7 {
+			table = "kpi_monthly"
+		}
+		want[table+" "+acme+" "+period+" "+metric] += v
+		if math.Abs(want[table+" "+acme+" "+period+" "+metric]) < 1e-9 {
+			delete(want, table+" "+acme+" "+period+" "+metric)
+		}
+	}
+	both := func(dayS, metric string, v float64) { add(dayS, metric, v); add(dayS[:7], metric, v) }
+	both("2026-03-02", kpi.DealsRegistered, 1)
+	both("2026-03-02", kpi.Pipeline, 1000)
+	both("2026-03-02", kpi.PipelineRegistered, 1000)
+	both("2026-03-03", kpi.DealsApproved, 1)
+	both("2026-03-10", kpi.PipelineRegistered, -1000)
+	both("2026-03-10", kpi.PipelineQualified, 1000)
+	both("2026-04-01", kpi.DealsWon, 1)
+	both("2026-04-01", kpi.RevenueWon, 1200) // won at 1000, then 1200 the same day
+	both("2026-04-01", kpi.Pipeline, -1000)
+	both("2026-04-01", kpi.PipelineQualified, -1000)
+	both("2026-04-20", kpi.RevenueWon, -1200) // reopened
+	both("2026-04-20", kpi.Pipeline, 1200)
+	both("2026-04-20", kpi.PipelineNegotiation, 1200)
+	assertSame(t, "after the history", got, want)
+
+	// Weighted pipeline at the end of April: 1200 in negotiation at 75 %.
+	probs, err := kpi.StageProbabilities(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byStage := map[string]float64{}
+	for _, s := range kpi.OpenStages {
+		var v float64
+		app.DB().NewQuery("SELECT COALESCE(SUM(value), 0) FROM kpi_monthly WHERE partner = {:p} AND metric = {:m} AND month <= '2026-04'").
+			Bind(dbx.Params{"p": acme, "m": kpi.PipelineStage + s}).Row(&v)
+		byStage[s] = v
+	}
+	if w := kpi.WeightedPipeline(byStage, probs); math.Abs(w-900) > 1e-9 {
+		t.Fatalf("weighted pipeline = %v, want 900 (1200 × 75 %%); by stage %v", w, byStage)
+	}
+
+	// An admin deletes the deal: its history goes (cascade) and so does its
+	// contribution.
+	if err := app.Delete(d); err != nil {
+		t.Fatal(err)
+	}
+	assertSame(t, "after deleting the deal", rollups(t, app), empty)
+}
+
+// TestKPIActivityAndPeople checks the event counts, the partner of a staff
+// member's message and the distinct active people per day and month.
+func TestKPIActivityAndPeople(t *testing.T) {
+	app := testapp.New(t)
+	acme, globex := testapp.PartnerAcme, testapp.PartnerGlobex
+	base := rollups(t, app)
+	kpiEvent(t, app, testapp.AcmeUserID, acme, activity.KindLogin, day("2026-05-04 08:00"))
+	kpiEvent(t, app, testapp.AcmeUserID, acme, activity.KindLogin, day("2026-05-04 18:00"))
+	kpiEvent(t, app, testapp.AcmeUserID, acme, activity.KindDocumentDownloaded, day("2026-05-05 09:00"))
+	kpiEvent(t, app, testapp.AcmeAdminID, acme, activity.KindForumThreadCreated, day("2026-05-05 10:00"))
+	kpiEvent(t, app, testapp.AcmeAdminID, acme, activity.KindForumPostCreated, day("2026-05-05 11:00"))
+	// A manager acting on Acme's record is not one of Acme's active people.
+	kpiEvent(t, app, testapp.ManagerAnaID, acme, activity.KindDealApproved, day("2026-05-05 12:00"))
+	kpiEvent(t, app, testapp.GlobexUserID, globex, activity.KindLogin, day("2026-05-31 23:59"))
+	kpiEvent(t, app, testapp.GlobexUserID, globex, activity.KindLogin, day("2026-06-01 00:00"))
+
+	got := rollups(t, app)
+	for _, c := range []struct {
+		table, partner, period, metric string
+		want                           float64
+	}{
+		{"kpi_daily", acme, "2026-05-04", kpi.Logins, 2},
+		{"kpi_daily", acme, "2026-05-04", kpi.ActiveUsers, 1},
+		{"kpi_daily", acme, "2026-05-05", kpi.Downloads, 1},
+		{"kpi_daily", acme, "2026-05-05", kpi.ForumPosts, 2},
+		{"kpi_daily", acme, "2026-05-05", kpi.ActiveUsers, 2}, // Diego and Carla, not Ana
+		{"kpi_monthly", acme, "2026-05", kpi.ActiveUsers, 2},
+		{"kpi_monthly", acme, "2026-05", kpi.Logins, 2},
+		{"kpi_monthly", acme, "2026-05", kpi.ForumPosts, 2},
+		{"kpi_daily", globex, "2026-05-31", kpi.ActiveUsers, 1},
+		{"kpi_daily", globex, "2026-06-01", kpi.ActiveUsers, 1},
+		{"kpi_monthly", globex, "2026-05", kpi.ActiveUsers, 1},
+		{"kpi_monthly", globex, "2026-06", kpi.ActiveUsers, 1},
+		{"kpi_monthly", globex, "2026-05", kpi.Logins, 1},
+	} {
+		if v := value(t, app, c.table, c.partner, c.period, c.metric); v != c.want {
+			t.Errorf("%s %s %s %s = %v, want %v", c.table, c.partner, c.period, c.metric, v, c.want)
+		}
+	}
+	if len(got)-len(base) != 17 {
+		t.Errorf("%d new rollup rows, want 17: %v", len(got)-len(base), got)
+	}
+
+	// Conversations: the manager's answer counts for the conversation's
+	// partner although the event has no partner.
+	before := value(t, app, "kpi_daily", acme, time.Now().UTC().Format(time.DateOnly), kpi.Messages)
+	testapp.SeedConversations(t, app)
+	var staffEvents int
+	app.DB().NewQuery(`SELECT COUNT(*) FROM activity WHERE kind = 'conversation.message' AND partner = ''`).Row(&staffEvents)
+	if staffEvents == 0 {
+		t.Fatal("the fixture conversations wrote no staff message event")
+	}
+	var acmeMsgs float64
+	app.DB().NewQuery(`SELECT COALESCE(SUM(value), 0) FROM kpi_daily WHERE partner = {:p} AND metric = {:m}`).
+		Bind(dbx.Params{"p": acme, "m": kpi.Messages}).Row(&acmeMsgs)
+	if acmeMsgs-before != 2 {
+		t.Fatalf("Acme messages = %v, want 2 (its user's and its manager's)", acmeMsgs-before)
+	}
+}
+
+// TestKPICertifiedPeople checks training.certified as a level: +1 when a
+// person gets a first valid certificate, nothing for a second, −1 only when
+// none is left (revoked or expired), and a deleted certificate taken out.
+func TestKPICertifiedPeople(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedTraining(t, app)
+	acme := testapp.PartnerAcme
+	certs, _ := app.FindCollectionByNameOrId("certificates")
+	issue := func(user string, issued, expires time.Time) *core.Record {
+		r := core.NewRecord(certs)
+		r.Set("user", user)
+		r.Set("partner", acme)
+		r.Set("certification", testapp.CertSales)
+		r.Set("code", strings.ToUpper(core.GenerateDefaultRandomId()+"ABCDE"))
+		r.Set("issued", issued)
+		if !expires.IsZero() {
+			r.Set("expires", expires)
+		}
+		r.Set("status", "valid")
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	level := func() float64 {
+		var v float64
+		app.DB().NewQuery(`SELECT COALESCE(SUM(value), 0) FROM kpi_daily WHERE partner = {:p} AND metric = {:m}`).
+			Bind(dbx.Params{"p": acme, "m": kpi.CertifiedUsers}).Row(&v)
+		return v
+	}
+	start := level()
+	now := time.Now().UTC()
+	a := issue(testapp.AcmeUserID, now.AddDate(0, -2, 0), time.Time{})
+	if l := level() - start; l != 1 {
+		t.Fatalf("after the first certificate: %v, want 1", l)
+	}
+	b := issue(testapp.AcmeUserID, now.AddDate(0, -1, 0), time.Time{})
+	if l := level() - start; l != 1 {
+		t.Fatalf("after a second certificate of the same person: %v, want 1", l)
+	}
+	old := issue(testapp.AcmeAdminID, now.AddDate(-2, 0, 0), now.AddDate(0, -1, 0))
+	if l := level() - start; l != 2 {
+		t.Fatalf("after Carla's (not yet marked expired) certificate: %v, want 2", l)
+	}
+	expiredDay := old.GetDateTime("expires").Time().AddDate(0, 0, 1).Format(time.DateOnly)
+
+	// Revoke one of Diego's two: still certified.
+	a.Set("status", "revoked")
+	a.Set("revocation_reason", "Erro de emissão")
+	if err := app.Save(a); err != nil {
+		t.Fatal(err)
+	}
+	if l := level() - start; l != 2 {
+		t.Fatalf("after revoking one of two: %v, want 2", l)
+	}
+	// The expiry job marks Carla's expired: −1 on the day after its last
+	// valid day.
+	old.Set("status", "expired")
+	if err := app.Save(old); err != nil {
+		t.Fatal(err)
+	}
+	if l := level() - start; l != 1 {
+		t.Fatalf("after expiry: %v, want 1", l)
+	}
+	if v := value(t, app, "kpi_daily", acme, expiredDay, kpi.CertifiedUsers); v != -1 {
+		t.Fatalf("certified change on %s = %v, want -1", expiredDay, v)
+	}
+	// Deleting Diego's remaining certificate: no valid one is left.
+	if err := app.Delete(b); err != nil {
+		t.Fatal(err)
+	}
+	if l := level() - start; l != 0 {
+		t.Fatalf("after deleting the last valid certificate: %v, want 0", l)
+	}
+}
+
+// TestKPIIncrementalEqualsRebuild writes a realistic mix — deals through
+// every stage and status over several months (one deleted), activity of
+// every kind on many days by partner people and staff, conversations,
+// certificates issued, revoked, expired and deleted — and checks that the
+// rollups the hooks kept equal a kpi.Rebuild from the raw rows, row by row.
+func TestKPIIncrementalEqualsRebuild(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedTraining(t, app)
+	testapp.SeedConversations(t, app)
+	people := []struct{ user, partner string }{
+		{testapp.AcmeUserID, testapp.PartnerAcme}, {testapp.AcmeAdminID, testapp.PartnerAcme},
+		{testapp.GlobexUserID, testapp.PartnerGlobex}, {testapp.GlobexAdminID, testapp.PartnerGlobex},
+	}
+	stages := []string{"registered", "qualified", "proposal", "negotiation"}
+	t0 := day("2026-01-05 09:00")
+	var deals []*core.Record
+	for i := range 24 {
+		p := people[i%len(people)]
+		amount := float64(1000 + 137*i)
+		d := kpiDeal(t, app, p.partner, p.user, amount)
+		deals = append(deals, d)
+		at := t0.Add(time.Duration(i*61) * time.Hour)
+		st := kpi.DealState{Stage: "registered", Status: "pending", Amount: amount}
+		dealStep(t, app, d, at, kpi.DealState{}, st)
+		step := func(to kpi.DealState) {
+			at = at.Add(time.Duration(20+i%5*24) * time.Hour)
+			dealStep(t, app, d, at, st, to)
+			st = to
+		}
+		switch i % 6 {
+		case 0: // rejected
+			step(kpi.DealState{Stage: st.Stage, Status: "rejected", Amount: amount})
+			continue
+		case 1: // stays pending
+			continue
+		}
+		step(kpi.DealState{Stage: st.Stage, Status: "approved", Amount: amount})
+		for _, s := range stages[1 : 1+i%4] {
+			step(kpi.DealState{Stage: s, Status: "approved", Amount: st.Amount})
+		}
+		switch i % 6 {
+		case 2: // won, then the amount is corrected
+			step(kpi.DealState{Stage: "won", Status: "approved", Amount: st.Amount})
+			step(kpi.DealState{Stage: "won", Status: "approved", Amount: st.Amount * 1.1})
+		case 3: // lost
+			step(kpi.DealState{Stage: "lost", Status: "approved", Amount: st.Amount})
+		case 4: // protection ran out
+			step(kpi.DealState{Stage: st.Stage, Status: "expired", Amount: st.Amount})
+		case 5: // won, reopened, revised, won again
+			step(kpi.DealState{Stage: "won", Status: "approved", Amount: st.Amount})
+			step(kpi.DealState{Stage: "negotiation", Status: "approved", Amount: st.Amount})
+			step(kpi.DealState{Stage: "negotiation", Status: "approved", Amount: st.Amount * 0.8})
+			step(kpi.DealState{Stage: "won", Status: "approved", Amount: st.Amount})
+		}
+	}
+	if err := app.Delete(deals[5]); err != nil {
+		t.Fatal(err)
+	}
+
+	// Activity of every kind the rollups count, and some they do not.
+	kinds := []string{activity.KindProfileUpdated, activity.KindDealRegistered}
+	for _, m := range kpi.ActivityMetrics {
+		kinds = append(kinds, m.Kind)
+	}
+	for i := range 150 {
+		p := people[(i*7)%len(people)]
+		at := t0.Add(time.Duration(i*37) * time.Hour / 2)
+		kpiEvent(t, app, p.user, p.partner, kinds[i%len(kinds)], at)
+		if i%11 == 0 { // a manager acting on a partner's record
+			kpiEvent(t, app, testapp.ManagerAnaID, testapp.PartnerAcme, activity.KindDealApproved, at)
+		}
+	}
+	gone := kpiEvent(t, app, testapp.AcmeUserID, testapp.PartnerAcme, activity.KindLogin, day("2026-02-14 10:00"))
+	if err := app.Delete(gone); err != nil {
+		t.Fatal(err)
+	}
+
+	// Certificates: issued over time, one revoked, one expired, one deleted.
+	certs, _ := app.FindCollectionByNameOrId("certificates")
+	now := time.Now().UTC()
+	var issued []*core.Record
+	for i := range 8 {
+		p := people[i%len(people)]
+		r := core.NewRecord(certs)
+		r.Set("user", p.user)
+		r.Set("partner", p.partner)
+		r.Set("certification", testapp.CertSales)
+		r.Set("code", strings.ToUpper(core.GenerateDefaultRandomId()+"ABCDE"))
+		r.Set("issued", now.AddDate(0, -20+i*2, 0))
+		if i%3 == 0 {
+			r.Set("expires", now.AddDate(0, -8+i*2, 0))
+		}
+		r.Set("status", "valid")
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		issued = append(issued, r)
+	}
+	issued[1].Set("status", "revoked")
+	issued[1].Set("revocation_reason", "Fraude")
+	if err := app.Save(issued[1]); err != nil {
+		t.Fatal(err)
+	}
+	issued[0].Set("status", "expired")
+	if err := app.Save(issued[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(issued[2]); err != nil {
+		t.Fatal(err)
+	}
+
+	incremental := rollups(t, app)
+	if len(incremental) < 100 {
+		t.Fatalf("only %d rollup rows: the mix is too thin to prove anything", len(incremental))
+	}
+	metrics := map[string]bool{}
+	for k := range incremental {
+		metrics[strings.Fields(k)[3]] = true
+	}
+	for _, m := range kpi.Metrics() {
+		if !metrics[m.Name] {
+			t.Errorf("metric %s never written by the mix", m.Name)
+		}
+	}
+	st, err := kpi.Rebuild(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.DailyRows == 0 || st.MonthlyRows == 0 {
+		t.Fatalf("rebuild wrote %+v", st)
+	}
+	assertSame(t, "rebuilt vs incremental", rollups(t, app), incremental)
+
+	// The rebuilt tables keep being kept: one more event adds to them.
+	kpiEvent(t, app, testapp.AcmeUserID, testapp.PartnerAcme, activity.KindLogin, day("2026-01-05 07:00"))
+	if v := value(t, app, "kpi_daily", testapp.PartnerAcme, "2026-01-05", kpi.Logins); v < 1 {
+		t.Fatalf("logins after the rebuild = %v", v)
+	}
+}

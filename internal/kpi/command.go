@@ -1,0 +1,35 @@
+package kpi
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+)
+
+// Command returns the `kpi` command group; `ponte kpi rebuild` recomputes
+// the rollups from raw data and prints how long it took.
+func Command(app core.App) *cobra.Command {
+	root := &cobra.Command{Use: "kpi", Short: "Key figure rollups (kpi_daily, kpi_monthly)"}
+	root.AddCommand(&cobra.Command{
+		Use:          "rebuild",
+		Short:        "Recompute kpi_daily and kpi_monthly from deal_events, activity and certificates",
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := app.RunAllMigrations(); err != nil {
+				return err
+			}
+			st, err := Rebuild(app)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kpi rebuild: %d daily rows, %d monthly rows in %s\n",
+				st.DailyRows, st.MonthlyRows, st.Took.Round(1e6))
+			for _, s := range st.Steps {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %-14s %s\n", s.Name, s.Took.Round(1e6))
+			}
+			return nil
+		},
+	})
+	return root
+}

@@ -1,0 +1,266 @@
+package kpi
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// seqID is SQL for the 15-character id of the n-th row a rebuild step
+// writes: the step's two-letter prefix and a counter, so ids are ascending
+// and the primary key index is appended to rather than split (hooks add
+// random ids later; a clash with this pattern is out of reach).
+func seqID(prefix string) string {
+	return `'` + prefix + `' || printf('%013d', row_number() OVER ())`
+}
+
+// RebuildStats tells what a rebuild did.
+type RebuildStats struct {
+	DailyRows, MonthlyRows int
+	Took                   time.Duration
+	Steps                  []RebuildStep
+}
+
+// RebuildStep is the time one part of a rebuild took.
+type RebuildStep struct {
+	Name string
+	Took time.Duration
+}
+
+// Rebuild recomputes kpi_daily and kpi_monthly from the raw data
+// (deal_events, activity, certificates) in one transaction, with set-based
+// SQL for the events (INSERT … SELECT … GROUP BY) and one ordered pass over
+// certificates for training.certified. The monthly rows are summed from the
+// daily ones, but for users.active, which counts the month's own distinct
+// people. Groups that sum to zero are left out (the incremental tables may
+// hold such rows with value 0; they mean the same).
+func Rebuild(app core.App) (RebuildStats, error) {
+	start := time.Now()
+	var st RebuildStats
+	err := app.RunInTransaction(func(tx core.App) error {
+		db := tx.DB()
+		st.Steps = st.Steps[:0]
+		step := func(name string, fn func() error) error {
+			t := time.Now()
+			if err := fn(); err != nil {
+				return fmt.Errorf("kpi rebuild %s: %w", name, err)
+			}
+			st.Steps = append(st.Steps, RebuildStep{name, time.Since(t)})
+			return nil
+		}
+		exec := func(q string) func() error {
+			return func() error { _, err := db.NewQuery(q).Execute(); return err }
+		}
+		// The secondary indexes are dropped while the rows go in and built
+		// again at the end (one sort each instead of millions of random
+		// inserts); the steps write disjoint metrics, so the unique key
+		// holds when it is rebuilt.
+		var indexes []string
+		err := db.NewQuery(`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN ('kpi_daily', 'kpi_monthly')`).Column(&indexes)
+		if err != nil {
+			return err
+		}
+		var names []string
+		if err := db.NewQuery(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN ('kpi_daily', 'kpi_monthly')`).Column(&names); err != nil {
+			return err
+		}
+		dropIndexes := func() error {
+			for _, n := range names {
+				if _, err := db.NewQuery("DROP INDEX " + db.QuoteSimpleColumnName(n)).Execute(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		createIndexes := func() error {
+			for _, q := range indexes {
+				if _, err := db.NewQuery(q).Execute(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, s := range []struct {
+			name string
+			fn   func() error
+		}{
+			{"clear", exec("DELETE FROM kpi_daily")},
+			{"clear monthly", exec("DELETE FROM kpi_monthly")},
+			{"drop indexes", dropIndexes},
+			{"deals", exec(rebuildDealsSQL())},
+			{"activity", exec(rebuildActivitySQL())},
+			{"active people", exec("DROP TABLE IF EXISTS temp.kpi_active")},
+			{"active people", exec(rebuildActivePeopleSQL)},
+			{"active days", exec(rebuildActiveDailySQL)},
+			{"certified", func() error { return rebuildCertified(tx) }},
+			{"months", exec(rebuildMonthlySQL)},
+			{"active months", exec(rebuildActiveMonthlySQL)},
+			{"active months", exec("DROP TABLE temp.kpi_active")},
+			{"create indexes", createIndexes},
+		} {
+			if err := step(s.name, s.fn); err != nil {
+				return err
+			}
+		}
+		if err := db.NewQuery("SELECT COUNT(*) FROM kpi_daily").Row(&st.DailyRows); err != nil {
+			return err
+		}
+		return db.NewQuery("SELECT COUNT(*) FROM kpi_monthly").Row(&st.MonthlyRows)
+	})
+	st.Took = time.Since(start)
+	return st, err
+}
+
+// sqlList quotes names (constants of this package, never user input) as an
+// SQL list.
+func sqlList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "'" + strings.ReplaceAll(n, "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// rebuildDealsSQL is DealDeltas in SQL: every deal_events row contributes
+// one value per metric it moves, summed per partner, day and metric.
+func rebuildDealsSQL() string {
+	open := sqlList(OpenStages)
+	inTo := "to_status IN ('pending', 'approved') AND to_stage IN (" + open + ")"
+	inFrom := "from_status IN ('pending', 'approved') AND from_stage IN (" + open + ")"
+	parts := []string{
+		`SELECT partner, at, '` + DealsRegistered + `' AS metric, 1.0 AS v FROM deal_events WHERE from_stage = '' AND from_status = ''`,
+		`SELECT partner, at, '` + DealsApproved + `', 1.0 FROM deal_events WHERE to_status = 'approved' AND from_status != 'approved'`,
+		`SELECT partner, at, '` + DealsRejected + `', 1.0 FROM deal_events WHERE to_status = 'rejected' AND from_status != 'rejected'`,
+		`SELECT partner, at, '` + DealsExpired + `', 1.0 FROM deal_events WHERE to_status = 'expired' AND from_status != 'expired'`,
+		`SELECT partner, at, '` + DealsWon + `', 1.0 FROM deal_events WHERE to_stage = 'won' AND from_stage != 'won'`,
+		`SELECT partner, at, '` + DealsLost + `', 1.0 FROM deal_events WHERE to_stage = 'lost' AND from_stage != 'lost'`,
+		`SELECT partner, at, '` + RevenueWon + `', to_amount_base FROM deal_events WHERE to_stage = 'won'`,
+		`SELECT partner, at, '` + RevenueWon + `', -from_amount_base FROM deal_events WHERE from_stage = 'won'`,
+		`SELECT partner, at, '` + Pipeline + `', to_amount_base FROM deal_events WHERE ` + inTo,
+		`SELECT partner, at, '` + Pipeline + `', -from_amount_base FROM deal_events WHERE ` + inFrom,
+		`SELECT partner, at, '` + PipelineStage + `' || to_stage, to_amount_base FROM deal_events WHERE ` + inTo,
+		`SELECT partner, at, '` + PipelineStage + `' || from_stage, -from_amount_base FROM deal_events WHERE ` + inFrom,
+	}
+	return `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
+		SELECT ` + seqID("kd") + `, partner, day, metric, total FROM (
+			SELECT partner, substr(at, 1, 10) AS day, metric, SUM(v) AS total
+			FROM (` + strings.Join(parts, "\nUNION ALL ") + `)
+			WHERE partner != '' AND at != ''
+			GROUP BY partner, day, metric HAVING total != 0)`
+}
+
+// rebuildActivitySQL counts activity rows per partner, day and the metric
+// ActivityMetrics maps their kind to; a message event without a partner (a
+// staff author) takes the partner of the message's conversation.
+func rebuildActivitySQL() string {
+	var cases strings.Builder
+	kinds := make([]string, 0, len(ActivityMetrics))
+	for _, m := range ActivityMetrics {
+		kinds = append(kinds, m.Kind)
+		cases.WriteString(" WHEN '" + m.Kind + "' THEN '" + m.Metric + "'")
+	}
+	return `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
+		SELECT ` + seqID("ka") + `, partner, day, metric, n FROM (
+			SELECT COALESCE(NULLIF(a.partner, ''), c.partner, '') AS partner, substr(a.created, 1, 10) AS day,
+				CASE a.kind` + cases.String() + ` END AS metric, COUNT(*) AS n
+			FROM activity a
+			LEFT JOIN messages m ON a.partner = '' AND a.kind = 'conversation.message'
+				AND a.target_collection = 'messages' AND m.id = a.target_id
+			LEFT JOIN conversations c ON c.id = m.conversation
+			WHERE +a.kind IN (` + sqlList(kinds) + `)
+			GROUP BY 1, 2, 3)
+		WHERE partner != ''`
+}
+
+// rebuildActivePeopleSQL collects each partner's distinct people per day
+// (staff acting on the partner's records left out) in a temporary table
+// the daily and monthly users.active counts are taken from. The "+" keeps
+// SQLite from walking an index and looking every row up: one scan of the
+// table is cheaper.
+var rebuildActivePeopleSQL = `CREATE TEMP TABLE kpi_active AS
+	SELECT DISTINCT a.partner AS partner, substr(a.created, 1, 10) AS day, a.user AS user
+	FROM activity a JOIN users u ON u.id = a.user AND u.partner = a.partner
+	WHERE +a.partner != '' AND +a.user != ''`
+
+// rebuildActiveDailySQL counts each partner's distinct people in a day.
+var rebuildActiveDailySQL = `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
+	SELECT ` + seqID("ku") + `, partner, day, '` + ActiveUsers + `', COUNT(*)
+	FROM kpi_active GROUP BY partner, day`
+
+// rebuildMonthlySQL sums the days of every metric but users.active.
+var rebuildMonthlySQL = `INSERT OR ROLLBACK INTO kpi_monthly (id, partner, month, metric, value)
+	SELECT ` + seqID("km") + `, partner, month, metric, total FROM (
+		SELECT partner, substr(day, 1, 7) AS month, metric, SUM(value) AS total
+		FROM kpi_daily WHERE metric != '` + ActiveUsers + `'
+		GROUP BY partner, month, metric HAVING total != 0)`
+
+// rebuildActiveMonthlySQL counts each partner's distinct people in a month.
+var rebuildActiveMonthlySQL = `INSERT OR ROLLBACK INTO kpi_monthly (id, partner, month, metric, value)
+	SELECT ` + seqID("kn") + `, partner, substr(day, 1, 7), '` + ActiveUsers + `', COUNT(DISTINCT user)
+	FROM kpi_active GROUP BY partner, substr(day, 1, 7)`
+
+// rebuildCertified writes training.certified's daily changes from one pass
+// over the certificates, grouped by person.
+func rebuildCertified(tx core.App) error {
+	rows, err := tx.DB().NewQuery(`SELECT user, id, partner, issued, expires, status, revoked
+		FROM certificates WHERE partner != '' ORDER BY user`).Rows()
+	if err != nil {
+		return err
+	}
+	changes := map[[2]string]int{}
+	var user string
+	var certs []CertRow
+	for rows.Next() {
+		var u string
+		var c CertRow
+		if err := rows.Scan(&u, &c.ID, &c.Partner, &c.Issued, &c.Expires, &c.Status, &c.Revoked); err != nil {
+			rows.Close()
+			return err
+		}
+		if u != user {
+			certTransitions(certs, 1, changes)
+			user, certs = u, certs[:0]
+		}
+		certs = append(certs, c)
+	}
+	certTransitions(certs, 1, changes)
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	keys := make([][2]string, 0, len(changes))
+	for k, v := range changes {
+		if v != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
+	// Plain INSERTs: the unique key is not there to upsert against while
+	// the rebuild runs, and no other step writes this metric.
+	for i := 0; i < len(keys); i += 200 {
+		batch := keys[i:min(i+200, len(keys))]
+		var sb strings.Builder
+		params := dbx.Params{}
+		sb.WriteString("INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value) VALUES ")
+		for j, k := range batch {
+			n := strconv.Itoa(j)
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString("({:i" + n + "},{:p" + n + "},{:d" + n + "},'" + CertifiedUsers + "',{:v" + n + "})")
+			params["i"+n] = fmt.Sprintf("kc%013d", i+j+1)
+			params["p"+n], params["d"+n], params["v"+n] = k[0], k[1], changes[k]
+		}
+		if _, err := tx.DB().NewQuery(sb.String()).Bind(params).Execute(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
