@@ -19,12 +19,12 @@ import (
 
 // Training scale, on top of seedScale's 2,000 partners and 20,000 users.
 const (
-	learnBenchCourses          = 200
-	learnBenchLessons = 25 // 5,000 lessons
+	learnBenchCourses   = 200
+	learnBenchLessons   = 25 // 5,000 lessons
 	learnBenchQuestions = 5
-	learnBenchEnrols = 5  // 100,000 enrolments
+	learnBenchEnrols    = 5  // 100,000 enrolments
 	learnBenchAttempts  = 15 // 300,000 attempts
-	learnBenchExam    = 50
+	learnBenchExam      = 50
 )
 
 // learnBench is what seedLearningScale wrote.
