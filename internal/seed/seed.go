@@ -84,8 +84,19 @@ func Run(app core.App, o Options, progress io.Writer) error {
 	}
 	g := newGen(app, b.DB(), o, progress)
 	began := time.Now()
-	if err := g.run(); err != nil {
+	restore, err := deferIndexes(app)
+	if err != nil {
+		return err
+	}
+	err = g.run()
+	if err != nil {
 		g.w.rollback()
+	}
+	g.p.setPhase("indexes")
+	if ierr := restore(); ierr != nil && err == nil {
+		err = ierr
+	}
+	if err != nil {
 		return err
 	}
 	g.p.setPhase("kpi rebuild")
@@ -103,6 +114,40 @@ func Run(app core.App, o Options, progress io.Writer) error {
 			dbSize(app), g.adminEmail, ManagerEmail(o.Seed, 0), PersonEmail(o.Seed, 0, 0), Password)
 	}
 	return nil
+}
+
+// bulkTables are the big tables whose secondary indexes are built once
+// after the load rather than kept through millions of random inserts.
+var bulkTables = []string{"activity", "deals", "deal_events", "messages"}
+
+// deferIndexes drops the non-unique indexes of bulkTables and returns the
+// function that creates them again (with the same SQL, so the collections'
+// definitions still match). An interrupted run (killed process) leaves them
+// missing along with a partial data set: start again from an empty data dir.
+func deferIndexes(app core.App) (func() error, error) {
+	var idx []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	err := app.NonconcurrentDB().NewQuery(`SELECT name, sql FROM sqlite_master WHERE type = 'index'
+		AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' AND tbl_name IN ('` + strings.Join(bulkTables, "', '") + `')`).All(&idx)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range idx {
+		if _, err := app.NonconcurrentDB().NewQuery("DROP INDEX IF EXISTS " + app.NonconcurrentDB().QuoteSimpleColumnName(i.Name)).Execute(); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		var errs []error
+		for _, i := range idx {
+			if _, err := app.NonconcurrentDB().NewQuery(i.SQL).Execute(); err != nil {
+				errs = append(errs, fmt.Errorf("seed: restore index %s: %w", i.Name, err))
+			}
+		}
+		return errors.Join(errs...)
+	}, nil
 }
 
 func (o *Options) validate() error {
