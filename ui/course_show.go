@@ -18,7 +18,8 @@ type courseShowData struct {
 	Quizzes []LearnQuizItem
 	Prereqs []LearnPrereqView
 	// Blocked says a prerequisite is unmet: no enrolling, no lessons.
-	Blocked bool
+	// Preview lets staff open the lessons anyway, to check the content.
+	Blocked, Preview bool
 	// Action is the main button: enrol, continue or review; NextURL is
 	// where continue and review go.
 	Action, NextURL string
@@ -59,6 +60,7 @@ func (u *portal) courseData(e *core.RequestEvent, info *core.RequestInfo, course
 	if d.Prereqs, d.Blocked, err = learnPrereqs(e.App, info, course); err != nil {
 		return nil, err
 	}
+	d.Preview = d.Blocked && !learnAutoEnrols(getCtx(e).User)
 	lessons, err := access.ListVisible(e.App, info, "lessons", access.ListOptions{
 		Where: []dbx.Expression{dbx.HashExp{"lessons.course": course.Id}}, Sort: []string{"order"}, PerPage: learnMaxItems})
 	if err != nil {

@@ -178,6 +178,20 @@ func TestLearnPrerequisites(t *testing.T) {
 		t.Errorf("%d attempts after refusals", n)
 	}
 
+	// Staff preview the blocked content without being enrolled or starting.
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	r = admin.get("/courses/selling-ponte/lessons/" + testapp.LessonSales1)
+	expectStatus(t, r, http.StatusOK, "staff preview a lesson")
+	expectContains(t, r, "staff preview a lesson", "Lesson text", "Preview:")
+	expectNotContains(t, r, "staff preview a lesson", "/complete")
+	r = admin.get("/quizzes/" + testapp.QuizSales)
+	expectStatus(t, r, http.StatusOK, "staff preview a quiz")
+	expectNotContains(t, r, "staff preview a quiz", "/start")
+	expectStatus(t, admin.post("/courses/selling-ponte/enrol", nil), http.StatusForbidden, "staff enrol with unmet prerequisite")
+	if n := learnCount(t, app, "enrollments", dbx.HashExp{"user": testapp.AdminID}); n != 0 {
+		t.Errorf("%d staff enrolments after a preview", n)
+	}
+
 	passBasics(t, diego)
 	r = diego.get("/courses/selling-ponte")
 	expectContains(t, r, "prerequisite met", `action="/courses/selling-ponte/enrol"`, "Concluído")

@@ -30,6 +30,9 @@ type lessonShowData struct {
 	NextQuiz *LearnQuizItem
 	Prereqs  []LearnPrereqView
 	Blocked  bool
+	// Preview is staff reading a lesson whose prerequisites they have not
+	// met: the content, without ticking it.
+	Preview bool
 }
 
 // learnLesson loads the course and the lesson in the path, both through
@@ -59,12 +62,13 @@ func (u *portal) lessonShow(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	d := &lessonShowData{Course: cd.Course, Lessons: cd.Lessons, Prereqs: cd.Prereqs, Blocked: cd.Blocked}
+	d := &lessonShowData{Course: cd.Course, Lessons: cd.Lessons, Prereqs: cd.Prereqs, Blocked: cd.Blocked && !cd.Preview,
+		Preview: cd.Preview}
 	if d.Blocked {
 		return u.render(e, http.StatusForbidden, "lesson_show", &Page{Title: lesson.GetString("title"), Data: d})
 	}
 	enrol := cd.Course.Enrolment
-	if enrol != nil || learnAutoEnrols(user) {
+	if !d.Preview && (enrol != nil || learnAutoEnrols(user)) {
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			r, err := learnEnsureEnrolment(tx, user, course)
 			if err != nil || r.GetString("last_lesson") == lesson.Id {

@@ -86,7 +86,7 @@ func (u *portal) quizShow(e *core.RequestEvent) error {
 		return err
 	}
 	status := http.StatusOK
-	if d.Blocked {
+	if d.Blocked && learnAutoEnrols(getCtx(e).User) {
 		status = http.StatusForbidden
 	}
 	return u.render(e, status, "quiz_show", &Page{Title: d.Quiz.Title, Data: d})
