@@ -125,36 +125,42 @@ func dealTime(r *core.Record) (time.Time, bool) {
 
 // normaliseDeal trims and normalises the typed fields, derives the keys and
 // checks amount, country, domain and (when set or changed) expected close
-// against at. It converts nothing: amount_base is the caller's.
+// against at, returning every field's error at once. It converts nothing:
+// amount_base is the caller's.
 func normaliseDeal(r, old *core.Record, at time.Time) error {
 	for _, f := range []string{"customer_name", "product", "notes", "reason"} {
 		r.Set(f, strings.TrimSpace(r.GetString(f)))
 	}
 	r.Set("currency", strings.ToUpper(strings.TrimSpace(r.GetString("currency"))))
 	r.Set("customer_country", strings.ToUpper(strings.TrimSpace(r.GetString("customer_country"))))
+	errs := validation.Errors{}
+	add := func(field, code, msg string) { errs[field] = validation.NewError("validation_"+code, msg) }
 	if a := r.GetFloat("amount"); a <= 0 || a > MaxDealAmount || math.IsNaN(a) {
-		return dealError("amount", "deal_amount", "The amount must be more than zero and at most 100,000,000,000.")
+		add("amount", "deal_amount", "The amount must be more than zero and at most 100,000,000,000.")
 	}
 	if c := r.GetString("customer_country"); c != "" && !deals.ValidCountry(c) {
-		return dealError("customer_country", "deal_country", "Choose a country.")
+		add("customer_country", "deal_country", "Choose a country.")
 	}
 	if d := r.GetString("customer_domain"); d != "" {
-		host, ok := deals.CleanDomain(d)
-		if !ok {
-			return dealError("customer_domain", "deal_domain", "Enter a web address such as acme.com.br.")
+		if host, ok := deals.CleanDomain(d); ok {
+			r.Set("customer_domain", host)
+		} else {
+			add("customer_domain", "deal_domain", "Enter a web address such as acme.com.br.")
 		}
-		r.Set("customer_domain", host)
 	}
 	r.Set("customer_key", deals.CustomerKey(r.GetString("customer_name")))
 	r.Set("domain_key", deals.DomainKey(r.GetString("customer_domain")))
 	ec := r.GetDateTime("expected_close")
 	if !ec.IsZero() && (old == nil || !ec.Equal(old.GetDateTime("expected_close"))) {
 		if ec.Time().Before(at.Add(-DealClosePast)) {
-			return dealError("expected_close", "deal_close_past", "The expected close is more than 30 days in the past.")
+			add("expected_close", "deal_close_past", "The expected close is more than 30 days in the past.")
 		}
 		if ec.Time().After(at.AddDate(DealCloseYears, 0, 0)) {
-			return dealError("expected_close", "deal_close_future", "The expected close is more than 5 years ahead.")
+			add("expected_close", "deal_close_future", "The expected close is more than 5 years ahead.")
 		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return nil
 }

@@ -13,3 +13,6 @@ func ValidCountry(code string) bool {
 	}
 	return strings.Contains(isoCountries, " "+code+" ")
 }
+
+// Countries lists every ISO 3166-1 alpha-2 code, in code order.
+func Countries() []string { return strings.Fields(isoCountries) }

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/deals"
+	"github.com/ponte-portal/ponte/internal/roles"
+)
+
+// dealsPerPage is the list's page size.
+const dealsPerPage = 25
+
+// dealListData is the deals list's data.
+type dealListData struct {
+	Items              []*DealView
+	Pager              Pager
+	Stages, Statuses   []string
+	Sorts              []string
+	Partners, Managers []Option // staff / admin filters
+	ShowPartner        bool     // staff and partner admins see whose deal it is
+	CanCreate, IsAdmin bool
+	Filtered           bool
+	ExportURL          string
+	Base               string
+}
+
+// dealList lists the deals the List rule lets the user see (partner users
+// their own, partner admins their organisation's, managers their partners',
+// admins all), filtered and sorted from whitelists, a page at a time with
+// "next" rather than a count.
+func (u *portal) dealList(e *core.RequestEvent) error {
+	c := getCtx(e)
+	loc := u.locale(e)
+	role := roles.Of(c.User)
+	staff, admin := roles.IsStaff(role), role == roles.Admin
+	info := access.Info(c.User, http.MethodGet, nil)
+	errs := map[string]string{}
+	q := e.Request.URL.Query()
+	_, page := listQuery(loc, q, errs)
+	f, where := parseDealFilter(loc, q, staff, admin, errs)
+	d := &dealListData{Stages: deals.Stages, Statuses: deals.Statuses, Sorts: dealSorts,
+		ShowPartner: staff || role == roles.PartnerAdmin, CanCreate: roles.IsPartnerRole(role), IsAdmin: admin,
+		Base: deals.LoadSettings(e.App).BaseCurrency}
+	p := &Page{Title: u.t(e, "deals.title"), Data: d, Errors: errs, Values: f.values()}
+	if err := dealFilterOptions(e.App, info, staff, admin, d); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return u.render(e, http.StatusBadRequest, "deal_list", p)
+	}
+	d.Filtered = len(where) > 0
+	d.ExportURL = "/deals/export.csv"
+	if qs := f.query(); qs != "" {
+		d.ExportURL += "?" + qs
+	}
+	res, err := access.ListVisible(e.App, info, "deals", access.ListOptions{
+		Where: where, Sort: []string{f.Sort}, Page: page, PerPage: dealsPerPage})
+	if err != nil {
+		return err
+	}
+	if d.Items, err = dealViews(e.App, info, res.Items, d.ShowPartner); err != nil {
+		return err
+	}
+	filters := f.values()
+	if filters["sort"] == "-submitted" {
+		delete(filters, "sort")
+	}
+	d.Pager = newPager("/deals", filters, page, res.HasMore)
+	return u.render(e, http.StatusOK, "deal_list", p)
+}
+
+// dealViews maps a page of deals with their partners' and submitters' names
+// (two queries for the page, each under its own View rule).
+func dealViews(app core.App, info *core.RequestInfo, recs []*core.Record, withPartner bool) ([]*DealView, error) {
+	out := make([]*DealView, 0, len(recs))
+	var pids, uids []any
+	for _, r := range recs {
+		pids = append(pids, r.GetString("partner"))
+		uids = append(uids, r.GetString("submitted_by"))
+	}
+	partners := map[string]*core.Record{}
+	var err error
+	if withPartner {
+		if partners, err = visibleByID(app, info, "partners", pids); err != nil {
+			return nil, err
+		}
+	}
+	users, err := visibleByID(app, info, "users", uids)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		v := dealView(r)
+		if p := partners[v.PartnerID]; p != nil {
+			v.PartnerName = p.GetString("name")
+		}
+		if u := users[r.GetString("submitted_by")]; u != nil {
+			v.SubmittedBy = u.GetString("name")
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// dealFilterOptions fills the partner (staff) and manager (admin) selects
+// with what the viewer may see.
+func dealFilterOptions(app core.App, info *core.RequestInfo, staff, admin bool, d *dealListData) error {
+	if staff {
+		ps, err := access.ListVisible(app, info, "partners", access.ListOptions{Sort: []string{"name"}, PerPage: 200})
+		if err != nil {
+			return err
+		}
+		for _, p := range ps.Items {
+			d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
+		}
+	}
+	if admin {
+		ms, err := access.ListVisible(app, info, "users", access.ListOptions{
+			Where: []dbx.Expression{dbx.HashExp{"users.role": roles.Manager}}, Sort: []string{"name"}, PerPage: 200})
+		if err != nil {
+			return err
+		}
+		for _, m := range ms.Items {
+			d.Managers = append(d.Managers, Option{Value: m.Id, Label: m.GetString("name")})
+		}
+	}
+	return nil
+}
