@@ -420,9 +420,26 @@ func TestCertificationEdit(t *testing.T) {
 	if d, _ := f.app.FindRecordById("certificates", f.diego.Id); d.GetString("expires") != before {
 		t.Errorf("issued certificate's expiry changed %s → %s", before, d.GetString("expires"))
 	}
+	// Elena completes both required courses (rows written as history, so
+	// no hook recomputes them) and the grading code issues her certificate.
+	for _, course := range []string{testapp.CourseBasics, testapp.CourseSales} {
+		if _, err := f.app.DB().Insert("enrollments", dbx.Params{"id": "enr" + course[:12], "user": testapp.GlobexAdminID,
+			"partner": testapp.PartnerGlobex, "course": course, "status": training.StatusCompleted, "progress": 100,
+			"completed_lessons": "[]", "passed_quizzes": "[]"}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elena, _ := f.app.FindRecordById("users", testapp.GlobexAdminID)
 	issued := time.Date(2027, 3, 15, 10, 0, 0, 0, time.UTC)
-	fresh := certSeed(t, f.app, testapp.GlobexAdminID, issued)
-	if got := fresh.GetDateTime("expires").Time(); !got.Equal(time.Date(2027, 9, 15, 0, 0, 0, 0, time.UTC)) {
+	var fresh []*core.Record
+	if err := f.app.RunInTransaction(func(tx core.App) error {
+		var err error
+		fresh, err = training.IssueCertificates(tx, elena, testapp.CourseSales, issued)
+		return err
+	}); err != nil || len(fresh) != 1 {
+		t.Fatalf("issuing after the change: %d certificates, %v", len(fresh), err)
+	}
+	if got := fresh[0].GetDateTime("expires").Time(); !got.Equal(time.Date(2027, 9, 15, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("new certificate expires %v, want 2027-09-15 (6 months)", got)
 	}
 	n, err := f.app.CountRecords("activity", dbx.HashExp{"kind": "training.certification_changed", "user": testapp.AdminID})
