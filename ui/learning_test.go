@@ -1,16 +1,21 @@
 package ui_test
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/ponte-portal/ponte/internal/testapp"
 	"github.com/ponte-portal/ponte/internal/training"
@@ -257,5 +262,104 @@ func TestLearnLessonsProgressAndResume(t *testing.T) {
 	}
 	if n := learnCount(t, app, "activity", dbx.HashExp{"kind": "training.enrolled", "user": testapp.GlobexUserID}); n != 1 {
 		t.Errorf("%d enrolled events, want 1", n)
+	}
+}
+
+// mp4Header is the start of an MP4 file, enough for its type to be detected.
+var mp4Header = []byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free")
+
+func TestLearnLessonVideoStreamsWithRange(t *testing.T) {
+	app, srv := learnServer(t)
+	lesson, err := app.FindRecordById("lessons", testapp.LessonBasics1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := append(append([]byte{}, mp4Header...), bytes.Repeat([]byte("0123456789"), 100)...)
+	f, err := filesystem.NewFileFromBytes(content, "welcome.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson.Set("video", f)
+	if err := app.Save(lesson); err != nil {
+		t.Fatal(err)
+	}
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	r := diego.get("/courses/partner-101/lessons/" + testapp.LessonBasics1)
+	expectContains(t, r, "lesson with a video", `<video class="learn-video" controls preload="metadata" src="/lessons/`+testapp.LessonBasics1+`/video">`)
+
+	get := func(b *browser, rng string) *http.Response {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/lessons/"+testapp.LessonBasics1+"/video", nil)
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		for _, c := range b.jar {
+			req.AddCookie(c)
+		}
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		return res
+	}
+	res := get(diego, "bytes=4-11")
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusPartialContent || string(body) != "ftypmp42" ||
+		res.Header.Get("Content-Range") != fmt.Sprintf("bytes 4-11/%d", len(content)) {
+		t.Errorf("range request: %d %q %q", res.StatusCode, body, res.Header.Get("Content-Range"))
+	}
+	res = get(diego, "")
+	body, _ = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || !bytes.Equal(body, content) || !strings.HasPrefix(res.Header.Get("Content-Type"), "video/mp4") {
+		t.Errorf("whole video: %d, %d bytes, type %q", res.StatusCode, len(body), res.Header.Get("Content-Type"))
+	}
+	// The protected file is not reachable through the files API without a token.
+	res, err = http.Get(srv.URL + "/api/files/lessons/" + testapp.LessonBasics1 + "/" + lesson.GetString("video"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		t.Error("the protected video is served by the files API without a token")
+	}
+	// A guest is sent to sign in; a lesson without a video is a 404.
+	if res := get(newBrowser(t, srv), ""); res.StatusCode == http.StatusOK {
+		t.Error("a guest got the video")
+	}
+	expectStatus(t, diego.get("/lessons/"+testapp.LessonBasics2+"/video"), http.StatusNotFound, "lesson without a video")
+}
+
+// Odd requests to the learner's routes get a 4xx page, never a 500.
+func TestLearnOddRequestsNever500(t *testing.T) {
+	app, srv := learnServer(t)
+	b := signedIn(t, app, srv, testapp.GlobexUserEmail)
+	expectStatus(t, b.post("/courses/partner-101/enrol", nil), http.StatusSeeOther, "enrol")
+	form := startQuiz(t, b, testapp.QuizBasics)
+	long := strings.Repeat("x", 5000)
+	gets := []string{
+		"/courses?page=0", "/courses?page=abc", "/courses?q=" + long, "/courses?q=%25_%5C", "/courses/%00",
+		"/courses/partner-101/lessons/%2e%2e", "/quizzes/nope", "/quizzes/" + testapp.QuizBasics + "/attempts/0",
+		"/quizzes/" + testapp.QuizBasics + "/attempts/-1", "/quizzes/" + testapp.QuizBasics + "/attempts/99999999999999999999",
+		"/quizzes/" + testapp.QuizBasics + "/attempts/1/result?user=" + long, "/lessons/nope/video",
+	}
+	for _, p := range gets {
+		if r := b.get(p); r.Status >= 500 {
+			t.Errorf("GET %s: %d", p, r.Status)
+		}
+	}
+	posts := []url.Values{
+		{"q_": {"a"}}, {"q_" + long: {"a"}}, {"q_" + testapp.QuestionBasicsSingle: {long}},
+		{"q_" + testapp.QuestionBasicsSingle: {"", " "}}, {"q_" + testapp.QuestionBasicsMultiple: {"a", "a", "c"}},
+	}
+	for _, f := range posts {
+		if r := b.post(form, f); r.Status >= 500 || (r.Status != http.StatusBadRequest && r.Status != http.StatusSeeOther && r.Status != http.StatusConflict) {
+			t.Errorf("POST %v: %d", f, r.Status)
+		}
+	}
+	if r := b.post("/quizzes/nope/start", nil); r.Status != http.StatusNotFound {
+		t.Errorf("start an unknown quiz: %d", r.Status)
+	}
+	if r := b.do(http.MethodPost, form, url.Values{"q_x": {"a"}}); r.Status != http.StatusForbidden && r.Status != http.StatusBadRequest {
+		t.Errorf("submit without the CSRF token: %d", r.Status)
 	}
 }
