@@ -66,6 +66,23 @@ type dashRow struct {
 	Link       string
 }
 
+// cellParts splits a cell at its first digit, so a phone may wrap an amount
+// after its currency symbol ("R$" | "43,000.00") rather than overflow.
+type cellParts struct{ Pre, Post string }
+
+// Parts returns the row's cells split for wrapping.
+func (r dashRow) Parts() []cellParts {
+	out := make([]cellParts, len(r.Cells))
+	for i, c := range r.Cells {
+		if j := strings.IndexAny(c, "0123456789"); j > 0 {
+			out[i] = cellParts{Pre: c[:j], Post: c[j:]}
+		} else {
+			out[i] = cellParts{Pre: c}
+		}
+	}
+	return out
+}
+
 // chartBlock is a chart with the table of the same numbers under it.
 type chartBlock struct {
 	Chart    charts.Chart
@@ -165,6 +182,9 @@ func (f dashFormat) tileViews(tiles []dashboard.Tile) []tileView {
 				v.Trend = "down"
 			}
 			v.Change = sign + f.pct(c)
+			if t.Kind == dashboard.KindPercent {
+				v.Change = i18n.T(f.loc, "dashboards.points_change", sign+i18n.Number(f.loc, c*100, 1))
+			}
 		}
 		if t.HasMedian {
 			v.Median = f.value(t.Kind, t.Median)

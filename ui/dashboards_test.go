@@ -69,17 +69,17 @@ func TestDashboardStaffFigures(t *testing.T) {
 	page := admin.get("/dashboard" + year2025)
 	expectStatus(t, page, 200, "admin dashboard")
 	expectContains(t, page, "admin dashboard", "Won revenue", "R$6,000.00", "R$1,500.00", "&#43;300.0%",
-		"66.7%", "40.0%", "Acme Brasil Ltda", "Globex México", "data-chart", "echarts.min.js",
+		"66.7%", "40.0%", "&#43;26.7 pts", "Acme Brasil Ltda", "Globex México", "data-chart", "echarts.min.js",
 		`href="/partners/acme-brasil/scorecard"`, "/dashboard/export/trend.csv?from=2025-01-01&amp;to=2025-12-31")
 
 	kpis := csvMap(readCSV(t, admin, "/dashboard/export/kpis.csv"+year2025))
 	expectRow(t, "kpis", kpis, "revenue", "6000", "1500", "3.0000")
 	expectRow(t, "kpis", kpis, "pipeline", "6500", "2000", "2.2500")
 	expectRow(t, "kpis", kpis, "weighted", "3650", "200", "17.2500")
-	expectRow(t, "kpis", kpis, "win_rate", "0.6666666666666666", "0.4", "0.6667")
+	expectRow(t, "kpis", kpis, "win_rate", "0.6666666666666666", "0.4", "0.2667")
 	expectRow(t, "kpis", kpis, "avg_deal", "1500", "750", "1.0000")
 	expectRow(t, "kpis", kpis, "active_partners", "2", "", "")
-	expectRow(t, "kpis", kpis, "adoption", "0.5", "0", "")
+	expectRow(t, "kpis", kpis, "adoption", "0.5", "0", "0.5000")
 	expectRow(t, "kpis", kpis, "certified", "3", "2", "0.5000")
 
 	trend := csvMap(readCSV(t, admin, "/dashboard/export/trend.csv"+year2025))
@@ -141,8 +141,8 @@ func TestDashboardManagerSeesOnlyTheirPartners(t *testing.T) {
 	kpis := csvMap(readCSV(t, ana, "/dashboard/export/kpis.csv"+year2025))
 	expectRow(t, "Ana's kpis", kpis, "revenue", "4000", "500", "7.0000")
 	expectRow(t, "Ana's kpis", kpis, "pipeline", "2500", "2000", "0.2500")
-	expectRow(t, "Ana's kpis", kpis, "win_rate", "0.75", "0.25", "2.0000")
-	expectRow(t, "Ana's kpis", kpis, "adoption", "1", "0", "")
+	expectRow(t, "Ana's kpis", kpis, "win_rate", "0.75", "0.25", "0.5000")
+	expectRow(t, "Ana's kpis", kpis, "adoption", "1", "0", "1.0000")
 	for _, table := range []string{"top", "bottom", "engagement", "tiers", "regions"} {
 		r := ana.get("/dashboard/export/" + table + ".csv" + year2025)
 		expectStatus(t, r, 200, table)
@@ -320,7 +320,7 @@ func TestDashboardDailyRange(t *testing.T) {
 	kpis := csvMap(readCSV(t, admin, "/dashboard/export/kpis.csv"+q))
 	// The previous period is 1–30 November: nothing won, the same pipeline.
 	expectRow(t, "daily kpis", kpis, "pipeline", "6500", "6500", "0.0000")
-	expectRow(t, "daily kpis", kpis, "adoption", "0.5", "0", "")
+	expectRow(t, "daily kpis", kpis, "adoption", "0.5", "0", "0.5000")
 }
 
 func TestDashboardWithoutFigures(t *testing.T) {

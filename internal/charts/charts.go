@@ -59,7 +59,7 @@ func finish(id, title, kind string, f Format, raw map[string]any) (Chart, error)
 	}
 	obj["color"] = Palette
 	obj["aria"] = map[string]any{"enabled": true}
-	obj["legend"] = map[string]any{"show": kind != "gauge", "bottom": 0, "type": "scroll"}
+	obj["legend"] = map[string]any{"show": kind != "gauge", "bottom": 0, "type": "plain"}
 	obj["grid"] = map[string]any{"left": 8, "right": 16, "top": 16, "bottom": 48, "containLabel": true}
 	delete(obj, "title")
 	delete(obj, "toolbox")
@@ -77,15 +77,24 @@ func finish(id, title, kind string, f Format, raw map[string]any) (Chart, error)
 		for _, s := range obj["series"].([]any) {
 			m := s.(map[string]any)
 			m["sort"] = "none" // stages in pipeline order, not by size
-			m["left"], m["right"], m["top"], m["bottom"] = "5%", "5%", 8, 48
+			m["left"], m["width"], m["top"], m["bottom"], m["minSize"] = "2%", "55%", 8, 48, "8%"
+			m["label"] = map[string]any{"show": true, "position": "right", "color": "#1f2933"}
+			m["labelLine"] = map[string]any{"show": true}
 		}
 		obj["tooltip"] = map[string]any{"trigger": "item"}
 	case "gauge":
 		for _, s := range obj["series"].([]any) {
 			m := s.(map[string]any)
-			m["min"], m["max"] = 0, 100
-			m["progress"] = map[string]any{"show": true}
-			m["detail"] = map[string]any{"valueAnimation": false, "fontSize": 24}
+			m["min"], m["max"], m["splitNumber"] = 0, 100, 5
+			m["radius"], m["center"] = "85%", []string{"50%", "55%"}
+			m["progress"] = map[string]any{"show": true, "width": 14}
+			m["axisLine"] = map[string]any{"lineStyle": map[string]any{"width": 14}}
+			m["axisTick"] = map[string]any{"show": false}
+			m["splitLine"] = map[string]any{"length": 8, "distance": -14}
+			m["axisLabel"] = map[string]any{"distance": 20, "fontSize": 11, "color": "#52606d"}
+			m["pointer"] = map[string]any{"width": 4, "length": "55%"}
+			m["title"] = map[string]any{"show": false} // the card's heading names it
+			m["detail"] = map[string]any{"valueAnimation": false, "fontSize": 22, "offsetCenter": []any{0, "70%"}, "color": "#1f2933"}
 		}
 		obj["tooltip"] = map[string]any{"trigger": "item"}
 	}

@@ -30,10 +30,18 @@ type Tile struct {
 	HasMedian bool
 }
 
-// Change is the relative change from Prev to Value, and false when it is
-// undefined (no previous value, or a previous value of 0).
+// Change is the change from Prev to Value, and false when it is undefined
+// (no previous value, or a previous value of 0 for a relative change). For
+// a rate (KindPercent) it is the difference in points of the ratio
+// (0.4 → 0.667 is +0.267), otherwise the relative change (1500 → 6000 is +3).
 func (t Tile) Change() (float64, bool) {
-	if t.NoPrev || t.NoValue || t.PrevNoValue || t.Prev == 0 {
+	if t.NoPrev || t.NoValue || t.PrevNoValue {
+		return 0, false
+	}
+	if t.Kind == KindPercent {
+		return t.Value - t.Prev, true
+	}
+	if t.Prev == 0 {
 		return 0, false
 	}
 	return (t.Value - t.Prev) / math.Abs(t.Prev), true

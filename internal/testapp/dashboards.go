@@ -87,3 +87,15 @@ func InsertRollup(t testing.TB, app core.App, r Rollup) {
 		t.Fatal(err)
 	}
 }
+
+// SeedDashboardsDir writes the dashboards fixture into a data dir (a copy
+// from DataDir) before the real binary serves it, for the browser tests.
+func SeedDashboardsDir(t testing.TB, dataDir string) {
+	t.Helper()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatalf("testapp: opening %s: %v", dataDir, err)
+	}
+	defer func() { _ = app.ResetBootstrapState() }()
+	SeedDashboards(t, app)
+}

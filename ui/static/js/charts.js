@@ -51,6 +51,9 @@
       option.yAxis.axisLabel = option.yAxis.axisLabel || {};
       option.yAxis.axisLabel.formatter = compact(el);
     }
+    if (narrow && option.grid) {
+      option.grid.bottom = 72; // room for a legend wrapped on two lines
+    }
     if (option.xAxis && !Array.isArray(option.xAxis) && narrow) {
       var n = (option.xAxis.data || []).length;
       option.xAxis.axisLabel = option.xAxis.axisLabel || {};
@@ -60,7 +63,6 @@
       if (s.type === "gauge") {
         s.detail = s.detail || {};
         s.detail.formatter = function (v) { return fmt(v); };
-        s.axisLabel = { show: !narrow, distance: 18 };
       }
       if (s.type === "funnel") {
         s.label = s.label || {};
