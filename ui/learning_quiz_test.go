@@ -356,3 +356,18 @@ func TestLearnFailedIssuanceCommitsNoGrade(t *testing.T) {
 		t.Errorf("%d certificates", n)
 	}
 }
+
+// A quiz without questions cannot be started.
+func TestLearnQuizWithoutQuestions(t *testing.T) {
+	app, b, quiz := enrolledInBasics(t, testapp.GlobexUserEmail)
+	if _, err := app.DB().NewQuery("DELETE FROM quiz_questions WHERE quiz = {:q}").Bind(dbx.Params{"q": testapp.QuizBasics}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	expectNotContains(t, b.get(quiz), "intro without questions", "/start")
+	r := b.post(quiz+"/start", nil)
+	expectStatus(t, r, http.StatusConflict, "start without questions")
+	expectContains(t, r, "start without questions", "This quiz has no questions yet.")
+	if n := learnCount(t, app, "quiz_attempts", dbx.HashExp{"quiz": testapp.QuizBasics}); n != 0 {
+		t.Errorf("%d attempts at a quiz without questions", n)
+	}
+}

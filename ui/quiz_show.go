@@ -152,9 +152,9 @@ func (u *portal) quizData(e *core.RequestEvent, info *core.RequestInfo, quiz, co
 }
 
 // quizStart starts (or resumes) the viewer's attempt and opens its form.
-// It refuses unmet prerequisites (403), an exhausted attempt limit (409)
-// and the cooldown (429, with the wait left), each on the intro page with
-// the reason.
+// It refuses unmet prerequisites (403), an exhausted attempt limit or a
+// quiz without questions (409) and the cooldown (429, with the wait left),
+// each on the intro page with the reason.
 func (u *portal) quizStart(e *core.RequestEvent) error {
 	quiz, course, info, err := learnQuiz(e)
 	if err != nil {
@@ -187,6 +187,8 @@ func (u *portal) quizStart(e *core.RequestEvent) error {
 	switch {
 	case errors.Is(err, training.ErrAttemptLimit):
 		return refuse(http.StatusConflict, u.t(e, "training.quiz.limit_reached"))
+	case errors.Is(err, training.ErrNoQuestions):
+		return refuse(http.StatusConflict, u.t(e, "training.quiz.no_questions"))
 	case errors.As(err, &cool):
 		mins := int(cool.Remaining(now()) / time.Minute)
 		return refuse(http.StatusTooManyRequests, tr(u.locale(e), "training.quiz.cooldown_wait", mins))

@@ -25,6 +25,7 @@ var (
 	ErrAttemptLimit = errors.New("training: no attempts left")
 	ErrSubmitted    = errors.New("training: attempt already submitted")
 	ErrTimeUp       = errors.New("training: the attempt's time is up")
+	ErrNoQuestions  = errors.New("training: the quiz has no questions")
 )
 
 // CooldownError refuses a start before the quiz's cooldown has passed.
@@ -151,8 +152,8 @@ func Open(attempt *core.Record, now time.Time) bool {
 // StartAttempt starts the user's next attempt at quiz at now, or returns the
 // open one (resumed true). Unsubmitted attempts whose time ran out are
 // closed as failed first, so they count. It refuses past the attempt limit
-// (ErrAttemptLimit) and during the cooldown after the last submitted
-// attempt (*CooldownError). The number is the previous one plus one, read in
+// (ErrAttemptLimit), during the cooldown after the last submitted attempt
+// (*CooldownError) and for a quiz without questions (ErrNoQuestions). The number is the previous one plus one, read in
 // the caller's transaction (the unique (user, quiz, number) index backs it);
 // questions, and their options, are shuffled per attempt when the quiz says
 // so. Run it in a transaction.
@@ -193,6 +194,9 @@ func StartAttempt(app core.App, user, quiz *core.Record, now time.Time) (attempt
 	questions, err := LoadQuestions(app, quiz.Id)
 	if err != nil {
 		return nil, false, err
+	}
+	if len(questions) == 0 {
+		return nil, false, ErrNoQuestions
 	}
 	order := make([]AttemptQuestion, len(questions))
 	for i, q := range questions {
