@@ -98,12 +98,12 @@ func ratio(a, b float64) (float64, bool) {
 
 // KPIs are the headline figures of one period for one group.
 type KPIs struct {
-	Revenue, WonDeals, LostDeals, Registered   float64
-	Pipeline, Weighted, Certified              float64
+	Revenue, WonDeals, LostDeals, Registered    float64
+	Pipeline, Weighted, Certified               float64
 	Logins, Downloads, Posts, Messages, Courses float64
-	WinRate, AvgDeal                           float64
-	HasWinRate, HasAvgDeal                     bool
-	Stages                                     map[string]float64
+	WinRate, AvgDeal                            float64
+	HasWinRate, HasAvgDeal                      bool
+	Stages                                      map[string]float64
 }
 
 func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {

@@ -24,8 +24,8 @@ type Partner struct {
 
 // TierGoal is a tier and what it asks of a partner.
 type TierGoal struct {
-	ID, Name                string
-	Rank                    int
+	ID, Name                 string
+	Rank                     int
 	MinRevenue, MinCertified float64
 }
 

@@ -169,7 +169,7 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 		ms[i] = m
 	}
 	q := s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
-		From(table + " k").
+		From(table+" k").
 		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
 		Where(dbx.In("k.metric", ms...))
 	if from != "" {
