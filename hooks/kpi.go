@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/ponte-portal/ponte/internal/kpi"
 )
@@ -15,13 +16,19 @@ import (
 // Deleting a deal cascades to its deal_events, and the delete hook below
 // takes each event's contribution back out: an admin deleting a deal removes
 // it from every figure, as a rebuild would.
+//
+// Handlers carry ids "ponte.kpi.<collection>.<create|update|delete>" (the
+// benchmarks unbind them to measure what they cost).
 func bindKPIHooks(app core.App) {
-	app.OnRecordCreate("activity").BindFunc(func(e *core.RecordEvent) error {
+	bind := func(h *hook.TaggedHook[*core.RecordEvent], id string, fn func(e *core.RecordEvent) error) {
+		h.Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: fn})
+	}
+	bind(app.OnRecordCreate("activity"), "ponte.kpi.activity.create", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			return addActivity(tx, kpi.ActivityRowOf(e.Record), 1)
 		})
 	})
-	app.OnRecordUpdate("activity").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordUpdate("activity"), "ponte.kpi.activity.update", func(e *core.RecordEvent) error {
 		return afterUpdate(e, func(tx core.App, old *core.Record) error {
 			if err := addActivity(tx, kpi.ActivityRowOf(old), -1); err != nil {
 				return err
@@ -29,39 +36,39 @@ func bindKPIHooks(app core.App) {
 			return addActivity(tx, kpi.ActivityRowOf(e.Record), 1)
 		})
 	})
-	app.OnRecordDelete("activity").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordDelete("activity"), "ponte.kpi.activity.delete", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			return addActivity(tx, kpi.ActivityRowOf(e.Record), -1)
 		})
 	})
 
-	app.OnRecordCreate("deal_events").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordCreate("deal_events"), "ponte.kpi.deal_events.create", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			return kpi.Add(tx, kpi.DealDeltas(dealEventOf(e.Record), 1)...)
 		})
 	})
-	app.OnRecordUpdate("deal_events").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordUpdate("deal_events"), "ponte.kpi.deal_events.update", func(e *core.RecordEvent) error {
 		return afterUpdate(e, func(tx core.App, old *core.Record) error {
 			ds := kpi.DealDeltas(dealEventOf(old), -1)
 			return kpi.Add(tx, append(ds, kpi.DealDeltas(dealEventOf(e.Record), 1)...)...)
 		})
 	})
-	app.OnRecordDelete("deal_events").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordDelete("deal_events"), "ponte.kpi.deal_events.delete", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			return kpi.Add(tx, kpi.DealDeltas(dealEventOf(e.Record), -1)...)
 		})
 	})
 
-	app.OnRecordCreate("certificates").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordCreate("certificates"), "ponte.kpi.certificates.create", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error { return addCertified(tx, e.Record, nil) })
 	})
-	app.OnRecordUpdate("certificates").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordUpdate("certificates"), "ponte.kpi.certificates.update", func(e *core.RecordEvent) error {
 		return afterUpdate(e, func(tx core.App, old *core.Record) error {
 			before := kpi.CertRowOf(old)
 			return addCertified(tx, e.Record, &before)
 		})
 	})
-	app.OnRecordDelete("certificates").BindFunc(func(e *core.RecordEvent) error {
+	bind(app.OnRecordDelete("certificates"), "ponte.kpi.certificates.delete", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			old := kpi.CertRowOf(e.Record)
 			return addCertified(tx, e.Record, &old)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/kpi"
+	"github.com/ponte-portal/ponte/internal/seed"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -502,4 +503,151 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 	if v := value(t, app, "kpi_daily", testapp.PartnerAcme, "2026-01-05", kpi.Logins); v < 1 {
 		t.Fatalf("logins after the rebuild = %v", v)
 	}
+}
+
+// BenchmarkKPIHooks measures what the rollup hooks add to each write, on a
+// seeded network (200 partners, 2,000 people, 20,000 deals, 200,000
+// events): saving an activity row and a deal_events row with the KPI hooks
+// bound, then the same with them unbound; and kpi.Rebuild of that network.
+// Run: go test -run XXX -bench KPIHooks -benchtime 2000x ./hooks/
+func BenchmarkKPIHooks(b *testing.B) {
+	app := testapp.New(b)
+	o := seed.Options{Partners: 200, Users: 2000, Deals: 20000, Events: 200000, Months: 12, Seed: 1, Force: true}
+	if err := seed.Run(app, o, nil); err != nil {
+		b.Fatal(err)
+	}
+	var user, partner, deal string
+	if err := app.DB().NewQuery(`SELECT id, partner FROM users WHERE email = {:e}`).
+		Bind(dbx.Params{"e": seed.PersonEmail(o.Seed, 7, 0)}).Row(&user, &partner); err != nil {
+		b.Fatal(err)
+	}
+	if err := app.DB().NewQuery(`SELECT id FROM deals WHERE partner = {:p} LIMIT 1`).
+		Bind(dbx.Params{"p": partner}).Row(&deal); err != nil {
+		b.Fatal(err)
+	}
+	acts, _ := app.FindCollectionByNameOrId("activity")
+	evs, _ := app.FindCollectionByNameOrId("deal_events")
+	saveActivity := func(b *testing.B) {
+		for b.Loop() {
+			r := core.NewRecord(acts)
+			r.Set("user", user)
+			r.Set("partner", partner)
+			r.Set("kind", activity.KindDocumentDownloaded)
+			if err := app.Save(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	saveDealEvent := func(b *testing.B) {
+		stages := [2]string{"proposal", "negotiation"}
+		i := 0
+		for b.Loop() {
+			r := core.NewRecord(evs)
+			r.Set("deal", deal)
+			r.Set("partner", partner)
+			r.Set("from_stage", stages[i%2])
+			r.Set("to_stage", stages[(i+1)%2])
+			r.Set("from_status", "approved")
+			r.Set("to_status", "approved")
+			r.Set("from_amount_base", 1000)
+			r.Set("to_amount_base", 1000)
+			r.Set("at", types.NowDateTime())
+			if err := app.Save(r); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	b.Run("activity_with_kpi", saveActivity)
+	b.Run("deal_event_with_kpi", saveDealEvent)
+	if value(b, app, "kpi_daily", partner, today, kpi.Downloads) < 1 {
+		b.Fatal("the hooks wrote no downloads")
+	}
+	for _, id := range []string{"ponte.kpi.activity.create", "ponte.kpi.deal_events.create"} {
+		app.OnRecordCreate().Unbind(id)
+		app.OnRecordCreate("activity").Unbind(id)
+		app.OnRecordCreate("deal_events").Unbind(id)
+	}
+	before := value(b, app, "kpi_daily", partner, today, kpi.Downloads)
+	b.Run("activity_without_kpi", saveActivity)
+	b.Run("deal_event_without_kpi", saveDealEvent)
+	if after := value(b, app, "kpi_daily", partner, today, kpi.Downloads); after != before {
+		b.Fatalf("unbinding left the hooks in place: downloads %v → %v", before, after)
+	}
+	b.Run("rebuild", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := kpi.Rebuild(app); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestKPIThroughDeals drives the rollups through the deals hooks (the
+// fixture deals, a manager winning a deal, an admin deleting one) and
+// checks the levels by hand and against a rebuild.
+func TestKPIThroughDeals(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDeals(t, app)
+	acme, globex := testapp.PartnerAcme, testapp.PartnerGlobex
+	total := func(partner, metric string) float64 {
+		var v float64
+		if err := app.DB().NewQuery(`SELECT COALESCE(SUM(value), 0) FROM kpi_monthly WHERE partner = {:p} AND metric = {:m}`).
+			Bind(dbx.Params{"p": partner, "m": metric}).Row(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	check := func(when string, want map[[2]string]float64) {
+		t.Helper()
+		for k, v := range want {
+			if got := total(k[0], k[1]); math.Abs(got-v) > 1e-6 {
+				t.Errorf("%s: %s %s = %v, want %v", when, k[0], k[1], got, v)
+			}
+		}
+		incremental := rollups(t, app)
+		if _, err := kpi.Rebuild(app); err != nil {
+			t.Fatal(err)
+		}
+		assertSame(t, when+": rebuilt vs incremental", rollups(t, app), incremental)
+	}
+	// FixtureDeals: Acme 100,000 in proposal (approved), 50,000 registered
+	// (pending), 100,000 won; Globex 90,000 in negotiation (approved),
+	// 25,000 qualified (pending), 50,000 lost.
+	check("fixture", map[[2]string]float64{
+		{acme, kpi.DealsRegistered}: 3, {acme, kpi.DealsApproved}: 2, {acme, kpi.DealsWon}: 1,
+		{acme, kpi.RevenueWon}: 100000, {acme, kpi.Pipeline}: 150000,
+		{acme, kpi.PipelineProposal}: 100000, {acme, kpi.PipelineRegistered}: 50000,
+		{globex, kpi.DealsRegistered}: 3, {globex, kpi.DealsLost}: 1, {globex, kpi.RevenueWon}: 0,
+		{globex, kpi.Pipeline}: 115000, {globex, kpi.PipelineNegotiation}: 90000, {globex, kpi.PipelineQualified}: 25000,
+	})
+
+	// Bruno wins Globex's deal in negotiation.
+	d, err := app.FindRecordById("deals", testapp.DealGlobexApproved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	activity.SetActor(d, testapp.ManagerBrunoID)
+	d.Set("stage", "won")
+	if err := app.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	check("after winning", map[[2]string]float64{
+		{globex, kpi.DealsWon}: 1, {globex, kpi.RevenueWon}: 90000,
+		{globex, kpi.Pipeline}: 25000, {globex, kpi.PipelineNegotiation}: 0,
+	})
+
+	// An admin deletes Acme's won deal: it leaves every figure.
+	won, err := app.FindRecordById("deals", testapp.DealAcmeWon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(won); err != nil {
+		t.Fatal(err)
+	}
+	check("after deleting a won deal", map[[2]string]float64{
+		{acme, kpi.DealsRegistered}: 2, {acme, kpi.DealsApproved}: 1, {acme, kpi.DealsWon}: 0,
+		{acme, kpi.RevenueWon}: 0, {acme, kpi.Pipeline}: 150000,
+	})
 }
