@@ -84,9 +84,16 @@ func dealActorFromRequest(e *core.RecordRequestEvent) error {
 	return e.Next()
 }
 
+// partnerManager returns the channel manager of a partner ("" for none).
+func partnerManager(app core.App, partnerID string) string {
+	var m string
+	_ = app.DB().Select("manager").From("partners").Where(dbx.HashExp{"id": partnerID}).Limit(1).Row(&m)
+	return m
+}
+
 // dealActor classifies who is saving r for the deal's partner and returns
 // the user (nil for none).
-func dealActor(app core.App, r *core.Record, partner *core.Record) (deals.Actor, *core.Record) {
+func dealActor(app core.App, r *core.Record, partnerID string) (deals.Actor, *core.Record) {
 	switch {
 	case deals.IsJob(r):
 		return deals.ActorJob, nil
@@ -104,9 +111,9 @@ func dealActor(app core.App, r *core.Record, partner *core.Record) (deals.Actor,
 	switch role := roles.Of(u); {
 	case role == roles.Admin:
 		return deals.ActorApprover, u
-	case role == roles.Manager && partner != nil && partner.GetString("manager") == u.Id:
+	case role == roles.Manager && partnerManager(app, partnerID) == u.Id:
 		return deals.ActorApprover, u
-	case roles.IsPartnerRole(role) && partner != nil && u.GetString("partner") == partner.Id:
+	case roles.IsPartnerRole(role) && partnerID != "" && u.GetString("partner") == partnerID:
 		return deals.ActorPartner, u
 	}
 	return deals.ActorOther, u
@@ -194,8 +201,7 @@ func setConflict(app core.App, r *core.Record, at time.Time) error {
 // and the notification of the approver.
 func createDeal(e *core.RecordEvent) error {
 	r := e.Record
-	partner, _ := e.App.FindRecordById("partners", r.GetString("partner"))
-	actor, user := dealActor(e.App, r, partner)
+	actor, user := dealActor(e.App, r, r.GetString("partner"))
 	at, history := dealTime(r)
 	if sub := r.GetDateTime("submitted"); !sub.IsZero() && actor == deals.ActorSystem {
 		if deals.EventTime(r).IsZero() {
@@ -254,7 +260,7 @@ func createDeal(e *core.RecordEvent) error {
 		if history || r.GetString("status") != deals.StatusPending {
 			return nil
 		}
-		return notifyApprovers(tx, r, partner, userID(user))
+		return notifyApprovers(tx, r, userID(user))
 	})
 }
 
@@ -278,8 +284,7 @@ func updateDeal(e *core.RecordEvent) error {
 	if r.GetString("partner") != old.GetString("partner") || r.GetString("submitted_by") != old.GetString("submitted_by") {
 		return dealError("partner", "deal_owner_immutable", "A deal cannot move to another partner or submitter.")
 	}
-	partner, _ := e.App.FindRecordById("partners", r.GetString("partner"))
-	actor, user := dealActor(e.App, r, partner)
+	actor, user := dealActor(e.App, r, r.GetString("partner"))
 	at, history := dealTime(r)
 	// The server's fields: kept unless this hook changes them below.
 	for _, f := range []string{"customer_key", "domain_key", "amount_base", "conflict", "conflict_with", "closed", "decided", "decided_by"} {
@@ -313,11 +318,18 @@ func updateDeal(e *core.RecordEvent) error {
 	if err := normaliseDeal(r, old, at); err != nil {
 		return err
 	}
-	set := deals.LoadSettings(e.App)
+	var set *deals.Settings
+	settings := func() *deals.Settings {
+		if set == nil {
+			v := deals.LoadSettings(e.App)
+			set = &v
+		}
+		return set
+	}
 	if amountChanged {
 		// A rate change alone never rewrites a deal: amount_base is at the
 		// rate of the last change of amount or currency.
-		if err := dealBase(e.App, r, set.BaseCurrency); err != nil {
+		if err := dealBase(e.App, r, settings().BaseCurrency); err != nil {
 			return err
 		}
 	}
@@ -333,7 +345,7 @@ func updateDeal(e *core.RecordEvent) error {
 		case deals.StatusApproved:
 			r.Set("decided", at)
 			r.Set("decided_by", userID(user))
-			r.Set("protection_until", set.ProtectionUntil(at))
+			r.Set("protection_until", settings().ProtectionUntil(at))
 			r.Set("reason", "")
 		case deals.StatusRejected:
 			if r.GetString("reason") == "" {
@@ -384,7 +396,7 @@ func updateDeal(e *core.RecordEvent) error {
 		if history || fromStatus == toStatus {
 			return nil
 		}
-		return notifyDecision(tx, r, partner, user, toStatus)
+		return notifyDecision(tx, r, user, toStatus)
 	})
 }
 
@@ -454,10 +466,10 @@ func dealActivity(tx core.App, user, deal *core.Record, kind string, at time.Tim
 
 // notifyApprovers tells the partner's channel manager, or every admin when
 // the partner has none, that a registration awaits a decision.
-func notifyApprovers(tx core.App, deal, partner *core.Record, actorID string) error {
+func notifyApprovers(tx core.App, deal *core.Record, actorID string) error {
 	var to []string
-	if partner != nil && partner.GetString("manager") != "" {
-		to = []string{partner.GetString("manager")}
+	if m := partnerManager(tx, deal.GetString("partner")); m != "" {
+		to = []string{m}
 	} else if err := tx.DB().Select("id").From("users").
 		Where(dbx.HashExp{"role": roles.Admin, "deactivated": false}).OrderBy("id").Column(&to); err != nil {
 		return err
@@ -467,7 +479,7 @@ func notifyApprovers(tx core.App, deal, partner *core.Record, actorID string) er
 
 // notifyDecision tells the submitter about a decision, an expiry or (the
 // approvers) a resubmission.
-func notifyDecision(tx core.App, deal, partner, user *core.Record, status string) error {
+func notifyDecision(tx core.App, deal, user *core.Record, status string) error {
 	link, name := "/deals/"+deal.Id, deal.GetString("customer_name")
 	switch status {
 	case deals.StatusApproved:
@@ -477,7 +489,7 @@ func notifyDecision(tx core.App, deal, partner, user *core.Record, status string
 	case deals.StatusExpired:
 		return notify.Send(tx, NotifyDealExpired, link, "", []any{name}, deal.GetString("submitted_by"))
 	case deals.StatusPending:
-		return notifyApprovers(tx, deal, partner, userID(user))
+		return notifyApprovers(tx, deal, userID(user))
 	}
 	return nil
 }

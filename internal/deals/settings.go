@@ -28,7 +28,7 @@ type Settings struct {
 
 // LoadSettings reads the deal settings, with defaults for what is unset.
 func LoadSettings(app core.App) Settings {
-	s := Settings{BaseCurrency: branding.Load(app).Currency, ProtectionDays: DefaultProtectionDays,
+	s := Settings{BaseCurrency: branding.Defaults.Currency, ProtectionDays: DefaultProtectionDays,
 		Probabilities: map[string]int{}}
 	for k, v := range DefaultProbabilities {
 		s.Probabilities[k] = v
@@ -36,6 +36,10 @@ func LoadSettings(app core.App) Settings {
 	recs, err := app.FindRecordsByFilter("settings", "", "", 1, 0)
 	if err != nil || len(recs) == 0 {
 		return s
+	}
+	// The same rule as branding.Load, without its second read.
+	if c := recs[0].GetString("base_currency"); len(c) == 3 {
+		s.BaseCurrency = c
 	}
 	if d := recs[0].GetInt("deal_protection_days"); d > 0 {
 		s.ProtectionDays = d
