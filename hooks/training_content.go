@@ -1,7 +1,10 @@
 package hooks
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -87,6 +90,13 @@ func bindTrainingContentHooks(app core.App) {
 		app.OnRecordUpdate(c).BindFunc(recountCourseAfter)
 		app.OnRecordDelete(c).BindFunc(recountCourseAfter)
 	}
+	app.OnRecordCreate("enrollments").BindFunc(rollEnrollment)
+	app.OnRecordUpdate("enrollments").BindFunc(rollEnrollment)
+	app.OnRecordDelete("enrollments").BindFunc(rollEnrollment)
+	app.OnRecordCreate("quiz_attempts").BindFunc(rollAttempt)
+	app.OnRecordUpdate("quiz_attempts").BindFunc(rollAttempt)
+	app.OnRecordDelete("quiz_attempts").BindFunc(rollAttempt)
+
 	app.OnRecordCreate("quiz_questions").BindFunc(recountQuizAfter)
 	app.OnRecordUpdate("quiz_questions").BindFunc(recountQuizAfter)
 	app.OnRecordDelete("quiz_questions").BindFunc(recountQuizAfter)
@@ -475,4 +485,182 @@ func validateAnswerKey(e *core.RecordEvent) error {
 	}
 	r.Set("explanation", strings.TrimSpace(r.GetString("explanation")))
 	return e.Next()
+}
+
+// enrolmentFacts is what the progress rollup counts of one enrolment.
+type enrolmentFacts struct {
+	Course  string `db:"course"`
+	Partner string `db:"partner"`
+	Status  string `db:"status"`
+}
+
+// progressDelta is a change to the course_progress_stats rows of a course:
+// its partner's row and its totals row (empty partner).
+type progressDelta struct {
+	enrolled, inProgress, completed, bestTenths, bestCount int
+}
+
+func (d progressDelta) zero() bool { return d == progressDelta{} }
+
+// applyProgress adds d to the course's partner row and totals row, creating
+// them when adding (an enrolment or a score) and only updating existing rows
+// when taking away, so that the cascade of a deleted course never leaves a
+// row behind.
+func applyProgress(app core.App, course, partner string, d progressDelta) error {
+	if course == "" || d.zero() {
+		return nil
+	}
+	params := dbx.Params{"c": course, "e": d.enrolled, "i": d.inProgress, "d": d.completed, "t": d.bestTenths, "n": d.bestCount}
+	adding := d.enrolled > 0 || d.bestCount > 0
+	rows := []string{""}
+	if partner != "" {
+		rows = []string{partner, ""}
+	}
+	for _, p := range rows {
+		params["p"] = p
+		q := `UPDATE course_progress_stats SET enrolled = enrolled + {:e}, in_progress = in_progress + {:i},
+			completed = completed + {:d}, best_tenths = best_tenths + {:t}, best_count = best_count + {:n}
+			WHERE course = {:c} AND partner = {:p}`
+		if adding {
+			q = `INSERT INTO course_progress_stats (course, partner, enrolled, in_progress, completed, best_tenths, best_count)
+			VALUES ({:c}, {:p}, {:e}, {:i}, {:d}, {:t}, {:n})
+			ON CONFLICT (course, partner) DO UPDATE SET enrolled = enrolled + {:e}, in_progress = in_progress + {:i},
+			completed = completed + {:d}, best_tenths = best_tenths + {:t}, best_count = best_count + {:n}`
+		}
+		if _, err := app.DB().NewQuery(q).Bind(params).Execute(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// statusDelta is one enrolment's share of the counts.
+func statusDelta(status string, sign int) progressDelta {
+	d := progressDelta{enrolled: sign}
+	switch status {
+	case "in_progress":
+		d.inProgress = sign
+	case "completed":
+		d.completed = sign
+	}
+	return d
+}
+
+// rollEnrollment keeps the progress rollup in the enrolment change's
+// transaction: the stored row's share is taken away and the saved row's
+// added (a delete only takes away).
+func rollEnrollment(e *core.RecordEvent) error {
+	r := e.Record
+	var before *enrolmentFacts
+	if !r.IsNew() {
+		f := &enrolmentFacts{}
+		err := e.App.DB().Select("course", "partner", "status").From("enrollments").Where(dbx.HashExp{"id": r.Id}).One(f)
+		if err == nil {
+			before = f
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	deleting := e.Type == core.ModelEventTypeDelete
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		after := &enrolmentFacts{Course: r.GetString("course"), Partner: r.GetString("partner"), Status: r.GetString("status")}
+		if before != nil && !deleting && *before == *after {
+			return nil
+		}
+		if before != nil {
+			if err := applyProgress(tx, before.Course, before.Partner, statusDelta(before.Status, -1)); err != nil {
+				return err
+			}
+		}
+		if deleting {
+			return nil
+		}
+		return applyProgress(tx, after.Course, after.Partner, statusDelta(after.Status, 1))
+	})
+}
+
+// bestScore is a learner's best submitted score in a course, if any.
+func bestScore(app core.App, course, user string) (sql.NullFloat64, error) {
+	var best sql.NullFloat64
+	err := app.DB().NewQuery("SELECT MAX(score) FROM quiz_attempts WHERE course = {:c} AND user = {:u} AND submitted != ''").
+		Bind(dbx.Params{"c": course, "u": user}).Row(&best)
+	return best, err
+}
+
+// tenths is a score in tenths of a percent.
+func tenths(score float64) int { return int(math.Round(score * 10)) }
+
+// rollAttempt keeps the learners' best scores in the progress rollup: the
+// learner's best in the course before and after the change, on the
+// (course, user, submitted, score) index.
+func rollAttempt(e *core.RecordEvent) error {
+	r := e.Record
+	course, user, partner := r.GetString("course"), r.GetString("user"), r.GetString("partner")
+	before, err := bestScore(e.App, course, user)
+	if err != nil {
+		return err
+	}
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		after, err := bestScore(tx, course, user)
+		if err != nil {
+			return err
+		}
+		d := progressDelta{}
+		if before.Valid {
+			d.bestTenths -= tenths(before.Float64)
+			d.bestCount--
+		}
+		if after.Valid {
+			d.bestTenths += tenths(after.Float64)
+			d.bestCount++
+		}
+		return applyProgress(tx, course, partner, d)
+	})
+}
+
+// RebuildCourseProgress recomputes the whole progress rollup from the
+// enrolments and attempts, for data written around the hooks (imports,
+// benchmarks) and to check that the kept figures agree.
+func RebuildCourseProgress(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		db := tx.DB()
+		steps := []string{
+			`DELETE FROM course_progress_stats`,
+			`INSERT INTO course_progress_stats (course, partner, enrolled, in_progress, completed, best_tenths, best_count)
+			SELECT course, partner, COUNT(*), SUM(status = 'in_progress'), SUM(status = 'completed'), 0, 0
+			FROM enrollments WHERE partner != '' GROUP BY course, partner`,
+			`INSERT INTO course_progress_stats (course, partner, enrolled, in_progress, completed, best_tenths, best_count)
+			SELECT course, '', COUNT(*), SUM(status = 'in_progress'), SUM(status = 'completed'), 0, 0
+			FROM enrollments GROUP BY course`,
+		}
+		for _, q := range steps {
+			if _, err := db.NewQuery(q).Execute(); err != nil {
+				return err
+			}
+		}
+		var rows []struct {
+			Course  string  `db:"course"`
+			Partner string  `db:"partner"`
+			Best    float64 `db:"best"`
+		}
+		if err := db.NewQuery(`SELECT course, partner, MAX(score) AS best FROM quiz_attempts
+			WHERE submitted != '' GROUP BY course, user`).All(&rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			d := progressDelta{bestTenths: tenths(r.Best), bestCount: 1}
+			if err := applyProgress(tx, r.Course, r.Partner, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -389,3 +389,103 @@ func TestTrainingContentAPI(t *testing.T) {
 		s.Test(t)
 	}
 }
+
+// progressRows reads the progress rollup as "course/partner" → counts.
+func progressRows(t *testing.T, app core.App) map[string][5]int {
+	t.Helper()
+	var raw []struct {
+		Course     string `db:"course"`
+		Partner    string `db:"partner"`
+		Enrolled   int    `db:"enrolled"`
+		InProgress int    `db:"in_progress"`
+		Completed  int    `db:"completed"`
+		BestTenths int    `db:"best_tenths"`
+		BestCount  int    `db:"best_count"`
+	}
+	if err := app.DB().NewQuery(`SELECT course, partner, enrolled, in_progress, completed, best_tenths, best_count
+		FROM course_progress_stats WHERE enrolled != 0 OR best_count != 0`).All(&raw); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][5]int{}
+	for _, r := range raw {
+		out[r.Course+"/"+r.Partner] = [5]int{r.Enrolled, r.InProgress, r.Completed, r.BestTenths, r.BestCount}
+	}
+	return out
+}
+
+// The progress rollup follows enrolments and attempts as they are created,
+// changed and deleted, and always agrees with a rebuild from scratch.
+func TestTrainingContentProgressRollup(t *testing.T) {
+	app := contentApp(t)
+	enrol := func(user, course string) *core.Record {
+		t.Helper()
+		r, err := saveContent(app, "enrollments", map[string]any{"user": user, "course": course})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	setStatus := func(r *core.Record, status string) {
+		t.Helper()
+		// Through the hooks' own path: lessons ticked make it in progress.
+		if status == "in_progress" {
+			r.Set("completed_lessons", []string{testapp.LessonBasics1})
+		}
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	attempt := func(user, partner string, score float64) *core.Record {
+		t.Helper()
+		n++
+		r, err := saveContent(app, "quiz_attempts", map[string]any{"user": user, "partner": partner, "quiz": testapp.QuizBasics,
+			"course": testapp.CourseBasics, "number": n, "started": "2026-01-01 10:00:00.000Z",
+			"submitted": "2026-01-01 10:10:00.000Z", "score": score})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	diego := enrol(testapp.AcmeUserID, testapp.CourseBasics)
+	enrol(testapp.AcmeAdminID, testapp.CourseBasics)
+	fabio := enrol(testapp.GlobexUserID, testapp.CourseBasics)
+	setStatus(diego, "in_progress")
+	a1 := attempt(testapp.AcmeUserID, testapp.PartnerAcme, 60)
+	attempt(testapp.AcmeUserID, testapp.PartnerAcme, 90)
+	attempt(testapp.GlobexUserID, testapp.PartnerGlobex, 40)
+	a1.Set("score", 95) // a regrade raises Diego's best
+	if err := app.Save(a1); err != nil {
+		t.Fatal(err)
+	}
+	got := progressRows(t, app)
+	acme, total := got[testapp.CourseBasics+"/"+testapp.PartnerAcme], got[testapp.CourseBasics+"/"]
+	if acme != [5]int{2, 1, 0, 950, 1} {
+		t.Errorf("Acme row %v, want [2 1 0 950 1]", acme)
+	}
+	if total != [5]int{3, 1, 0, 1350, 2} {
+		t.Errorf("totals row %v, want [3 1 0 1350 2]", total)
+	}
+	if err := app.Delete(a1); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(fabio); err != nil {
+		t.Fatal(err)
+	}
+	kept := progressRows(t, app)
+	if err := hooks.RebuildCourseProgress(app); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt := progressRows(t, app)
+	if len(kept) != len(rebuilt) {
+		t.Errorf("kept %v, rebuilt %v", kept, rebuilt)
+	}
+	for k, v := range rebuilt {
+		if kept[k] != v {
+			t.Errorf("%s: kept %v, rebuilt %v", k, kept[k], v)
+		}
+	}
+	if kept[testapp.CourseBasics+"/"+testapp.PartnerAcme] != [5]int{2, 1, 0, 900, 1} {
+		t.Errorf("Acme after deletes: %v", kept[testapp.CourseBasics+"/"+testapp.PartnerAcme])
+	}
+}

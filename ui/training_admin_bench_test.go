@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/hooks"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -74,6 +75,10 @@ func seedTrainingScale(b *testing.B, app core.App) {
 		return nil
 	})
 	if err != nil {
+		b.Fatal(err)
+	}
+	// Plain INSERTs bypass the hooks that keep the progress rollup.
+	if err := hooks.RebuildCourseProgress(app); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/ponte-portal/ponte/hooks"
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
@@ -505,6 +506,10 @@ func progressFixture(t *testing.T, app core.App) {
 	attempt(testapp.AcmeUserID, testapp.PartnerAcme, testapp.QuizBasics, testapp.CourseBasics, 90)
 	attempt(testapp.AcmeAdminID, testapp.PartnerAcme, testapp.QuizBasics, testapp.CourseBasics, 40)
 	attempt(testapp.GlobexUserID, testapp.PartnerGlobex, testapp.QuizBasics, testapp.CourseBasics, 80)
+	// The pinned fields bypassed the hooks: rebuild the progress rollup.
+	if err := hooks.RebuildCourseProgress(app); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // rowOf returns the table row of a page that contains label, tags removed

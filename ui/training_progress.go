@@ -14,6 +14,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/csvexport"
+	"github.com/ponte-portal/ponte/internal/roles"
 )
 
 // progressPerPage is how many learners a progress page lists.
@@ -109,15 +110,6 @@ func visibleBest(app core.App, info *core.RequestInfo, group string, where ...db
 	return out, nil
 }
 
-// countsBy turns CountVisibleBy groups into a map.
-func countsBy(groups []access.GroupCount) map[string]int {
-	out := make(map[string]int, len(groups))
-	for _, g := range groups {
-		out[g.Key] = g.Rows
-	}
-	return out
-}
-
 // rate is part of whole in whole percent.
 func rate(part, whole int) int {
 	if whole == 0 {
@@ -200,34 +192,68 @@ func scoreCell(score float64, ok bool) string {
 	return strconv.FormatFloat(score, 'f', 1, 64)
 }
 
-// courseProgress computes the report lines of a page of courses.
+// progressScope narrows the progress rollup to the rows that add up for
+// the viewer without counting anyone twice: an admin reads each course's
+// totals row, anyone else the rows of the partners their rule lets them
+// read (a manager's own partners; the totals row is for admins only).
+//
+// For a manager the rows are also narrowed to their partners up front, so
+// that the query starts from the (manager) and (partner, course) indexes
+// instead of checking the rule's join on every course's rows; the rule
+// still decides what is visible.
+func progressScope(info *core.RequestInfo) dbx.Expression {
+	switch {
+	case info.Auth != nil && roles.Of(info.Auth) == roles.Admin:
+		return dbx.HashExp{"course_progress_stats.partner": ""}
+	case info.Auth != nil && roles.Of(info.Auth) == roles.Manager:
+		return dbx.NewExp("course_progress_stats.partner IN (SELECT id FROM partners WHERE manager = {:progressManager})",
+			dbx.Params{"progressManager": info.Auth.Id})
+	}
+	return dbx.Not(dbx.HashExp{"course_progress_stats.partner": ""})
+}
+
+// courseProgress computes the report lines of a page of courses from the
+// progress rollup (three grouped sums over at most one row per course and
+// partner, under the rollup's rule).
 func courseProgress(app core.App, info *core.RequestInfo, courses []*core.Record) ([]CourseProgress, error) {
 	if len(courses) == 0 {
 		return nil, nil
 	}
-	in := dbx.In("enrollments.course", ids(courses)...)
-	all, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in)
+	where := []dbx.Expression{progressScope(info)}
+	if info.Auth == nil || roles.Of(info.Auth) != roles.Manager {
+		// A manager's rows are few (their partners'): filtering them by the
+		// page's courses would make SQLite start from the courses instead.
+		where = append(where, dbx.In("course_progress_stats.course", ids(courses)...))
+	}
+	sums := func(a, b string) (map[string]access.GroupSum, error) {
+		rows, err := access.SumVisibleBy(app, info, "course_progress_stats", "course", a, b, 0, where...)
+		out := make(map[string]access.GroupSum, len(rows))
+		for _, r := range rows {
+			out[r.Key] = r
+		}
+		return out, err
+	}
+	counts, err := sums("enrolled", "completed")
 	if err != nil {
 		return nil, err
 	}
-	done, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in, dbx.HashExp{"enrollments.status": "completed"})
+	active, err := sums("in_progress", "best_count")
 	if err != nil {
 		return nil, err
 	}
-	active, err := access.CountVisibleBy(app, info, "enrollments", "course", "", 0, in, dbx.HashExp{"enrollments.status": "in_progress"})
+	best, err := sums("best_tenths", "best_count")
 	if err != nil {
 		return nil, err
 	}
-	best, err := visibleBest(app, info, "course", dbx.In("quiz_attempts.course", ids(courses)...))
-	if err != nil {
-		return nil, err
-	}
-	enrolled, completed, inProgress := countsBy(all), countsBy(done), countsBy(active)
 	out := make([]CourseProgress, 0, len(courses))
 	for _, c := range courses {
-		b, scored := best[c.Id]
-		out = append(out, CourseProgress{Course: courseAdminView(c), Enrolled: enrolled[c.Id], Active: inProgress[c.Id],
-			Completed: completed[c.Id], Rate: rate(completed[c.Id], enrolled[c.Id]), AvgBest: b, Scored: scored})
+		n := counts[c.Id]
+		line := CourseProgress{Course: courseAdminView(c), Enrolled: n.SumA, Completed: n.SumB, Active: active[c.Id].SumA,
+			Rate: rate(n.SumB, n.SumA)}
+		if b := best[c.Id]; b.SumB > 0 {
+			line.AvgBest, line.Scored = float64(b.SumA)/10/float64(b.SumB), true
+		}
+		out = append(out, line)
 	}
 	return out, nil
 }
@@ -433,17 +459,13 @@ func (u *portal) progressCourse(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	all, err := access.CountVisibleBy(e.App, info, "enrollments", "partner", "", 0, where)
+	byPartner, err := access.SumVisibleBy(e.App, info, "course_progress_stats", "partner", "enrolled", "completed", 0,
+		dbx.HashExp{"course_progress_stats.course": course.Id}, dbx.Not(dbx.HashExp{"course_progress_stats.partner": ""}))
 	if err != nil {
 		return err
 	}
-	done, err := access.CountVisibleBy(e.App, info, "enrollments", "partner", "", 0, where, dbx.HashExp{"enrollments.status": "completed"})
-	if err != nil {
-		return err
-	}
-	completed := countsBy(done)
 	var partnerIDs []string
-	for _, g := range all {
+	for _, g := range byPartner {
 		partnerIDs = append(partnerIDs, g.Key)
 	}
 	partnerRecs, err := names(e.App, info, "partners", partnerIDs)
@@ -451,8 +473,11 @@ func (u *portal) progressCourse(e *core.RequestEvent) error {
 		return err
 	}
 	d := &progressData{Course: &lines[0], CSV: "/training/progress/courses/" + course.GetString("slug") + "?format=csv"}
-	for _, g := range all {
-		pp := PartnerProgress{ID: g.Key, Enrolled: g.Rows, Completed: completed[g.Key], Rate: rate(completed[g.Key], g.Rows)}
+	for _, g := range byPartner {
+		if g.SumA == 0 {
+			continue
+		}
+		pp := PartnerProgress{ID: g.Key, Enrolled: g.SumA, Completed: g.SumB, Rate: rate(g.SumB, g.SumA)}
 		if p := partnerRecs[g.Key]; p != nil {
 			pp.Name, pp.Slug = p.GetString("name"), p.GetString("slug")
 		}
