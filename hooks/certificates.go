@@ -72,6 +72,8 @@ const clockKey = "@ponte.clock"
 func bindCertificateHooks(app core.App) {
 	app.OnRecordUpdateRequest("certificates").BindFunc(actorFromRequest)
 	app.OnRecordUpdate("certificates").BindFunc(guardCertificateUpdate)
+	app.OnRecordCreate("certificates").BindFunc(countCertificateCreate)
+	app.OnRecordDelete("certificates").BindFunc(countCertificateDelete)
 
 	app.Cron().MustAdd(CertificateExpiryJob, "23 * * * *", func() {
 		res, err := RunCertificateExpiry(app, time.Now())
@@ -148,13 +150,22 @@ func guardCertificateUpdate(e *core.RecordEvent) error {
 			return validation.Errors{rd.Field: ErrCertificateImmutable}
 		}
 	}
-	if !revoking {
+	if from == to {
 		return e.Next()
 	}
 	return e.App.RunInTransaction(func(tx core.App) error {
 		e.App = tx
 		if err := e.Next(); err != nil {
 			return err
+		}
+		if err := adjustCertificateCount(tx, r, from, -1); err != nil {
+			return err
+		}
+		if err := adjustCertificateCount(tx, r, to, 1); err != nil {
+			return err
+		}
+		if !revoking {
+			return nil
 		}
 		holder, err := tx.FindRecordById("users", r.GetString("user"))
 		if err != nil {
@@ -165,6 +176,74 @@ func guardCertificateUpdate(e *core.RecordEvent) error {
 		}
 		return notify.Send(tx, KindCertificateRevoked, "/certificates/"+r.Id, activity.Actor(r),
 			[]any{certificationName(tx, r)}, holder.Id)
+	})
+}
+
+// countedStates are the stored statuses certificate_counts counts, each a
+// column of its own.
+var countedStates = map[string]bool{"valid": true, "expired": true, "revoked": true}
+
+// adjustCertificateCount adds delta to the certificate_counts row of the
+// certificate's certification and partner in status, creating the row when
+// it is the first. It runs on the change's transaction.
+func adjustCertificateCount(app core.App, cert *core.Record, status string, delta int) error {
+	if !countedStates[status] {
+		return nil
+	}
+	col := "[[" + status + "]]"
+	_, err := app.DB().NewQuery("INSERT INTO {{certificate_counts}} ([[id]], [[certification]], [[partner]], [[valid]], [[expired]], [[revoked]], [[updated]])"+
+		" VALUES ({:id}, {:certification}, {:partner}, 0, 0, 0, {:now})"+
+		" ON CONFLICT ([[certification]], [[partner]]) DO NOTHING").Bind(dbx.Params{
+		"id": core.GenerateDefaultRandomId(), "certification": cert.GetString("certification"),
+		"partner": cert.GetString("partner"), "now": types.NowDateTime().String(),
+	}).Execute()
+	if err != nil {
+		return err
+	}
+	_, err = app.DB().NewQuery("UPDATE {{certificate_counts}} SET "+col+" = MAX(0, "+col+" + {:delta}), [[updated]] = {:now}"+
+		" WHERE [[certification]] = {:certification} AND [[partner]] = {:partner}").Bind(dbx.Params{
+		"delta": delta, "certification": cert.GetString("certification"), "partner": cert.GetString("partner"),
+		"now": types.NowDateTime().String(),
+	}).Execute()
+	return err
+}
+
+// countCertificateCreate counts a new certificate in the issuing
+// transaction.
+func countCertificateCreate(e *core.RecordEvent) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return adjustCertificateCount(tx, e.Record, e.Record.GetString("status"), 1)
+	})
+}
+
+// countCertificateDelete uncounts a deleted certificate (its holder was
+// deleted) in the deleting transaction.
+func countCertificateDelete(e *core.RecordEvent) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return adjustCertificateCount(tx, e.Record, e.Record.GetString("status"), -1)
+	})
+}
+
+// RebuildCertificateCounts recomputes certificate_counts from the
+// certificates, in one transaction (for repairs; the hooks keep it exact).
+func RebuildCertificateCounts(app core.App) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().NewQuery("DELETE FROM {{certificate_counts}}").Execute(); err != nil {
+			return err
+		}
+		_, err := tx.DB().NewQuery(`INSERT INTO certificate_counts (id, certification, partner, valid, expired, revoked, updated)
+			SELECT substr(lower(hex(randomblob(8))), 1, 15), certification, partner,
+				SUM(status = 'valid'), SUM(status = 'expired'), SUM(status = 'revoked'), {:now}
+			FROM certificates GROUP BY certification, partner`).Bind(dbx.Params{"now": types.NowDateTime().String()}).Execute()
+		return err
 	})
 }
 

@@ -372,3 +372,85 @@ func TestCertificateExpiryJobRegistered(t *testing.T) {
 	}
 	t.Fatalf("job %s not registered", hooks.CertificateExpiryJob)
 }
+
+// TestCertificateCountsAgree: the certificate_counts rollup follows every
+// change (issue, revocation, expiry by the job, the holder's deletion) in
+// the change's transaction, and agrees with a rebuild from the
+// certificates.
+func TestCertificateCountsAgree(t *testing.T) {
+	app := certApp(t)
+	type key struct{ cert, partner string }
+	read := func() map[key][3]int {
+		t.Helper()
+		var rows []struct {
+			C string `db:"certification"`
+			P string `db:"partner"`
+			V int    `db:"valid"`
+			E int    `db:"expired"`
+			R int    `db:"revoked"`
+		}
+		if err := app.DB().NewQuery("SELECT certification, partner, valid, expired, revoked FROM certificate_counts").All(&rows); err != nil {
+			t.Fatal(err)
+		}
+		out := map[key][3]int{}
+		for _, r := range rows {
+			if r.V+r.E+r.R > 0 {
+				out[key{r.C, r.P}] = [3]int{r.V, r.E, r.R}
+			}
+		}
+		return out
+	}
+	old := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+	certIssue(t, app, testapp.AcmeUserID, time.Now().AddDate(0, -1, 0), 12)
+	expiring := certIssue(t, app, testapp.AcmeAdminID, old, 12)
+	revoked := certIssue(t, app, testapp.GlobexUserID, time.Now(), 12)
+	certIssue(t, app, testapp.GlobexAdminID, time.Now(), 0)
+	certIssue(t, app, testapp.ManagerAnaID, time.Now(), 12) // staff: no partner
+	r, _ := app.FindRecordById("certificates", revoked.Id)
+	r.Set("status", "revoked")
+	r.Set("revocation_reason", "Test")
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hooks.RunCertificateExpiry(app, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := app.FindRecordById("certificates", expiring.Id); e.GetString("status") != "expired" {
+		t.Fatalf("status %s, want expired", e.GetString("status"))
+	}
+	want := map[key][3]int{
+		{testapp.CertSales, testapp.PartnerAcme}:   {1, 1, 0},
+		{testapp.CertSales, testapp.PartnerGlobex}: {1, 0, 1},
+		{testapp.CertSales, ""}:                    {1, 0, 0},
+	}
+	got := read()
+	if len(got) != len(want) {
+		t.Fatalf("counts %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%v: %v, want %v", k, got[k], v)
+		}
+	}
+	// Deleting a holder deletes their certificate and its count.
+	fabio, _ := app.FindRecordById("users", testapp.GlobexUserID)
+	if err := app.Delete(fabio); err != nil {
+		t.Fatal(err)
+	}
+	if got := read()[key{testapp.CertSales, testapp.PartnerGlobex}]; got != [3]int{1, 0, 0} {
+		t.Errorf("after deleting Fabio: %v, want [1 0 0]", got)
+	}
+	before := read()
+	if err := hooks.RebuildCertificateCounts(app); err != nil {
+		t.Fatal(err)
+	}
+	after := read()
+	if len(before) != len(after) {
+		t.Fatalf("rebuild %v, kept %v", after, before)
+	}
+	for k, v := range after {
+		if before[k] != v {
+			t.Errorf("%v: kept %v, rebuilt %v", k, before[k], v)
+		}
+	}
+}

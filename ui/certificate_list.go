@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -27,11 +29,14 @@ type certificateListData struct {
 	Pager          Pager
 	Certifications []Option
 	Partners       []Option // staff only
-	States         []string
-	Staff          bool
-	ShowPartner    bool // staff and partner admins see other people's certificates
-	Filtered       bool
-	ExportURL      string
+	// ManyPartners: the viewer sees more partners than a list of choices
+	// holds, so the filter also searches partners by name.
+	ManyPartners bool
+	States       []string
+	Staff        bool
+	ShowPartner  bool // staff and partner admins see other people's certificates
+	Filtered     bool
+	ExportURL    string
 }
 
 // certificateFilter is the validated filter of the list and its export.
@@ -48,10 +53,10 @@ func readCertificateFilter(loc string, q url.Values, user *core.Record, d *certi
 	at := now()
 	f := certificateFilter{Values: map[string]string{
 		"certification": q.Get("certification"), "partner": q.Get("partner"),
-		"status": q.Get("status"), "expiring": q.Get("expiring"),
+		"status": q.Get("status"), "expiring": q.Get("expiring"), "partner_q": strings.TrimSpace(q.Get("partner_q")),
 	}}
 	_, f.Page = listQuery(loc, q, errs)
-	f.Where = certificateScope(user)
+	f.Where = certificateScope(user, "certificates")
 	v := f.Values
 	if v["certification"] != "" {
 		if !certHasOption(d.Certifications, v["certification"]) {
@@ -64,6 +69,14 @@ func readCertificateFilter(loc string, q url.Values, user *core.Record, d *certi
 			errs["partner"] = tr(loc, "validation.invalid_value")
 		}
 		f.Where = append(f.Where, dbx.HashExp{"certificates.partner": v["partner"]})
+	}
+	if v["partner_q"] != "" {
+		if !d.Staff || !utf8.ValidString(v["partner_q"]) || utf8.RuneCountInString(v["partner_q"]) > 100 {
+			errs["partner_q"] = tr(loc, "validation.search_too_long")
+			v["partner_q"] = ""
+		} else {
+			f.Where = append(f.Where, access.Contains("certificates.partner_name", v["partner_q"]))
+		}
 	}
 	if v["status"] != "" {
 		if !slices.Contains(certificateStates, v["status"]) {
@@ -94,13 +107,21 @@ func (u *portal) certificateListPage(e *core.RequestEvent) (*Page, *certificateL
 		return nil, nil, certificateFilter{}, err
 	}
 	if d.Staff {
-		if d.Partners, err = certPartnerOptions(e.App, info); err != nil {
+		if d.Partners, d.ManyPartners, err = certPartnerOptions(e.App, info); err != nil {
 			return nil, nil, certificateFilter{}, err
+		}
+		// A partner chosen elsewhere (the report's drill-down) but beyond
+		// the listed choices: one indexed look-up through the rule.
+		if id := e.Request.URL.Query().Get("partner"); id != "" && d.ManyPartners && !certHasOption(d.Partners, id) {
+			if p, err := access.FindVisible(e.App, info, "partners", id); err == nil {
+				d.Partners = append([]Option{{Value: p.Id, Label: p.GetString("name")}}, d.Partners...)
+			}
 		}
 	}
 	errs := map[string]string{}
 	f := readCertificateFilter(loc, e.Request.URL.Query(), c.User, d, errs)
-	d.Filtered = f.Values["certification"] != "" || f.Values["partner"] != "" || f.Values["status"] != "" || f.Values["expiring"] != ""
+	d.Filtered = f.Values["certification"] != "" || f.Values["partner"] != "" || f.Values["status"] != "" ||
+		f.Values["expiring"] != "" || f.Values["partner_q"] != ""
 	d.ExportURL = listURL("/certificates/export.csv", f.Values, 1)
 	p := &Page{Title: u.t(e, "certificates.title"), Data: d, Errors: errs, Values: f.Values}
 	return p, d, f, nil

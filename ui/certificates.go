@@ -132,21 +132,39 @@ func certificateExpiringExpr(t time.Time) dbx.Expression {
 		dbx.Params{"certCut": dbTime(t.AddDate(0, 0, -1)), "certHorizon": dbTime(certDay(t).AddDate(0, 0, certExpiringDays+1))})
 }
 
-// certificateScope narrows a viewer's certificate queries to what their
-// role can see at most (the rule still decides), so SQLite can use the
-// (user, …) and (partner, …) indexes instead of evaluating the whole rule
-// on every row.
-func certificateScope(user *core.Record) []dbx.Expression {
+// certificateScope narrows a viewer's queries on a collection with user
+// and partner columns (certificates, certificate_counts) to what their role
+// can see at most (the rule still decides), so SQLite can use the (user,
+// …) and (partner, …) indexes instead of evaluating the whole rule on every
+// row: a partner user's own rows, a partner admin's organisation, a
+// manager's partners (from the (manager, name) index of partners).
+func certificateScope(user *core.Record, table string) []dbx.Expression {
+	col := func(c string) string { return table + "." + c }
 	switch roles.Of(user) {
 	case roles.PartnerUser:
-		return []dbx.Expression{dbx.HashExp{"certificates.user": user.Id}}
+		return []dbx.Expression{dbx.HashExp{col("user"): user.Id}}
 	case roles.PartnerAdmin:
-		if p := user.GetString("partner"); p != "" {
-			return []dbx.Expression{dbx.Or(dbx.HashExp{"certificates.partner": p}, dbx.HashExp{"certificates.user": user.Id})}
+		p := user.GetString("partner")
+		if table == "certificate_counts" {
+			return []dbx.Expression{dbx.HashExp{col("partner"): p}}
 		}
-		return []dbx.Expression{dbx.HashExp{"certificates.user": user.Id}}
+		if p != "" {
+			return []dbx.Expression{dbx.Or(dbx.HashExp{col("partner"): p}, dbx.HashExp{col("user"): user.Id})}
+		}
+		return []dbx.Expression{dbx.HashExp{col("user"): user.Id}}
+	case roles.Manager:
+		return []dbx.Expression{dbx.NewExp("[["+col("partner")+"]] IN (SELECT [[id]] FROM {{partners}} WHERE [[manager]] = {:certScopeManager})",
+			dbx.Params{"certScopeManager": user.Id})}
 	}
 	return nil
+}
+
+// certificatePastDueExpr matches valid certificates whose last valid day
+// has passed at t but that the hourly job has not marked yet: a narrow
+// range of the (status, expires) index.
+func certificatePastDueExpr(t time.Time) dbx.Expression {
+	return dbx.NewExp("certificates.status = 'valid' AND certificates.expires != '' AND certificates.expires <= {:certCut}",
+		dbx.Params{"certCut": dbTime(t.AddDate(0, 0, -1))})
 }
 
 // visibleCertificate loads the certificate in the path through its View
@@ -180,22 +198,21 @@ func certificationOptions(app core.App, info *core.RequestInfo) ([]Option, error
 	return out, nil
 }
 
-// certPartnerOptions lists the partners the viewer may see, by name.
-func certPartnerOptions(app core.App, info *core.RequestInfo) ([]Option, error) {
-	var out []Option
-	for page := 1; page <= maxPartnerOptionPages; page++ {
-		res, err := access.ListVisible(app, info, "partners", access.ListOptions{Sort: []string{"name"}, Page: page, PerPage: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range res.Items {
-			out = append(out, Option{Value: p.Id, Label: p.GetString("name")})
-		}
-		if !res.HasMore {
-			break
-		}
+// certPartnerOptionsMax is how many partners a filter lists as choices;
+// beyond, the filter searches partners by name instead.
+const certPartnerOptionsMax = 200
+
+// certPartnerOptions lists the partners the viewer may see, by name, up to
+// certPartnerOptionsMax; more reports that there are others.
+func certPartnerOptions(app core.App, info *core.RequestInfo) (opts []Option, more bool, err error) {
+	res, err := access.ListVisible(app, info, "partners", access.ListOptions{Sort: []string{"name"}, PerPage: certPartnerOptionsMax})
+	if err != nil {
+		return nil, false, err
 	}
-	return out, nil
+	for _, p := range res.Items {
+		opts = append(opts, Option{Value: p.Id, Label: p.GetString("name")})
+	}
+	return opts, res.HasMore, nil
 }
 
 // certHasOption reports whether v is one of the options' values.

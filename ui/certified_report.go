@@ -37,10 +37,35 @@ type certifiedReportData struct {
 	ExportURL      string
 }
 
-// certifiedCounts counts the viewer's visible certificates per value of
-// group in each state, with one grouped query per state on the indexed
-// certificates collection.
-func certifiedCounts(app core.App, info *core.RequestInfo, group string, where ...dbx.Expression) (map[string]*CertifiedRow, error) {
+// certifiedFilter narrows the report's numbers to one certification
+// and/or some partners.
+type certifiedFilter struct {
+	Certification string
+	Partners      []any
+}
+
+// where is the filter on table (certificates or certificate_counts), with
+// the viewer's scope.
+func (f certifiedFilter) where(user *core.Record, table string) []dbx.Expression {
+	w := certificateScope(user, table)
+	if f.Certification != "" {
+		w = append(w, dbx.HashExp{table + ".certification": f.Certification})
+	}
+	if len(f.Partners) > 0 {
+		w = append(w, dbx.In(table+".partner", f.Partners...))
+	}
+	return w
+}
+
+// certifiedCounts counts, per value of group (certification or partner),
+// the valid, expiring and expired certificates the viewer may see. Stored
+// statuses come from the certificate_counts rollup (a few rows per partner
+// instead of every certificate); two narrow ranges of the certificates'
+// (status, expires) index add what the clock changes: valid certificates
+// past their last day that the hourly job has not marked yet count as
+// expired, and those ending within 30 days as expiring. Every query goes
+// through the collections' List rules.
+func certifiedCounts(app core.App, info *core.RequestInfo, group string, f certifiedFilter) (map[string]*CertifiedRow, error) {
 	at := now()
 	out := map[string]*CertifiedRow{}
 	row := func(k string) *CertifiedRow {
@@ -49,21 +74,31 @@ func certifiedCounts(app core.App, info *core.RequestInfo, group string, where .
 		}
 		return out[k]
 	}
-	for _, s := range []struct {
-		expr dbx.Expression
-		set  func(r *CertifiedRow, n int)
-	}{
-		{certificateStateExpr("valid", at), func(r *CertifiedRow, n int) { r.Valid = n }},
-		{certificateExpiringExpr(at), func(r *CertifiedRow, n int) { r.Expiring = n }},
-		{certificateStateExpr("expired", at), func(r *CertifiedRow, n int) { r.Expired = n }},
-	} {
-		groups, err := access.CountVisibleBy(app, info, "certificates", group, "", 0, append(where, s.expr)...)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range groups {
-			s.set(row(g.Key), g.Rows)
-		}
+	sums, err := access.SumVisibleBy(app, info, "certificate_counts", group, "valid", "expired", 0,
+		f.where(info.Auth, "certificate_counts")...)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range sums {
+		r := row(g.Key)
+		r.Valid, r.Expired = g.SumA, g.SumB
+	}
+	pastDue, err := access.CountVisibleBy(app, info, "certificates", group, "", 0,
+		append(f.where(info.Auth, "certificates"), certificatePastDueExpr(at))...)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range pastDue {
+		r := row(g.Key)
+		r.Valid, r.Expired = max(0, r.Valid-g.Rows), r.Expired+g.Rows
+	}
+	expiring, err := access.CountVisibleBy(app, info, "certificates", group, "", 0,
+		append(f.where(info.Auth, "certificates"), certificateExpiringExpr(at))...)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range expiring {
+		row(g.Key).Expiring = g.Rows
 	}
 	return out, nil
 }
@@ -100,7 +135,7 @@ func (u *portal) certifiedReport(e *core.RequestEvent) error {
 	}
 	d.ExportURL = listURL("/certifications/report.csv", filters, 1)
 
-	byCert, err := certifiedCounts(e.App, info, "certification")
+	byCert, err := certifiedCounts(e.App, info, "certification", certifiedFilter{})
 	if err != nil {
 		return err
 	}
@@ -113,13 +148,12 @@ func (u *portal) certifiedReport(e *core.RequestEvent) error {
 		d.Certifications = append(d.Certifications, r)
 	}
 
-	var where []dbx.Expression
-	if d.Selected != "" {
-		where = append(where, certificationIs(d.Selected))
-	}
-	// The partners with any visible certificate, most certificates first;
-	// then the numbers for this page's partners only.
-	all, err := access.CountVisibleBy(e.App, info, "certificates", "partner", "", 0, where...)
+	// The partners with any certificate the viewer may see, most valid
+	// ones first (from the rollup); then the numbers of this page's
+	// partners only.
+	f := certifiedFilter{Certification: d.Selected}
+	all, err := access.SumVisibleBy(e.App, info, "certificate_counts", "partner", "valid", "expired", 0,
+		f.where(user, "certificate_counts")...)
 	if err != nil {
 		return err
 	}
@@ -135,7 +169,8 @@ func (u *portal) certifiedReport(e *core.RequestEvent) error {
 		}
 	}
 	if len(ids) > 0 {
-		counts, err := certifiedCounts(e.App, info, "partner", append(where, dbx.In("certificates.partner", ids...))...)
+		f.Partners = ids
+		counts, err := certifiedCounts(e.App, info, "partner", f)
 		if err != nil {
 			return err
 		}
@@ -187,7 +222,7 @@ func (u *portal) certifiedReportExport(e *core.RequestEvent) error {
 		if selected != "" && o.Value != selected {
 			continue
 		}
-		counts, err := certifiedCounts(e.App, info, "partner", certificationIs(o.Value))
+		counts, err := certifiedCounts(e.App, info, "partner", certifiedFilter{Certification: o.Value})
 		if err != nil {
 			return err
 		}

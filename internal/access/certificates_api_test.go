@@ -11,6 +11,7 @@ package access_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -253,3 +254,34 @@ func revokeS(a actor, id string) tests.ApiScenario {
 			countWith("notifications", "kind", "certificate.revoked", 1)),
 	}
 }
+
+// TestCertificateCountsAPI: the certificate counts rollup is read by
+// admins, each partner's manager and partner admins (their partner's row
+// only); partner users and guests see none, and nobody writes it.
+func TestCertificateCountsAPI(t *testing.T) {
+	acmeRow, globexRow := `"partner":"`+testapp.PartnerAcme+`"`, `"partner":"`+testapp.PartnerGlobex+`"`
+	visible := map[actor][]string{
+		guest: nil, admin: {acmeRow, globexRow}, ana: {acmeRow}, bruno: {globexRow},
+		acmeAdmin: {acmeRow}, acmeUser: nil, globexAdmin: {globexRow}, globexUser: nil,
+	}
+	var s []tests.ApiScenario
+	for _, a := range actors {
+		vis := visible[a]
+		hidden := without([]string{acmeRow, globexRow}, vis)
+		s = append(s, tests.ApiScenario{
+			Name:               a.name + " lists certificate_counts",
+			Method:             http.MethodGet,
+			URL:                recordsURL("certificate_counts") + "?perPage=200",
+			BeforeTestFunc:     as(a),
+			ExpectedStatus:     http.StatusOK,
+			ExpectedContent:    append([]string{statusTotal(len(vis))}, vis...),
+			NotExpectedContent: hidden,
+		})
+		s = append(s, createS(a, "certificate_counts", "a count row", map[string]any{
+			"certification": testapp.CertSales, "partner": testapp.PartnerAcme, "valid": 99}, http.StatusForbidden,
+			countWith("certificate_counts", "valid", "99", 0)))
+	}
+	runCert(t, s)
+}
+
+func statusTotal(n int) string { return `"totalItems":` + strconv.Itoa(n) }
