@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"slices"
 
@@ -14,7 +15,7 @@ import (
 // LearnLessonView is a lesson as its page shows it.
 type LearnLessonView struct {
 	ID, Title, VideoURL string
-	Body                any // template.HTML of the stored, sanitised Markdown
+	Body                template.HTML // the stored, sanitised Markdown
 	HasVideo            bool
 	Minutes             int
 	Done                bool

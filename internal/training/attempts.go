@@ -325,7 +325,6 @@ func SubmitAttempt(app core.App, user, quiz, attempt *core.Record, answers Answe
 	if err := app.Save(fresh); err != nil {
 		return nil, err
 	}
-	*attempt = *fresh
 	if err := activity.Record(app, user, activity.KindQuizSubmitted, fresh); err != nil {
 		return nil, err
 	}
