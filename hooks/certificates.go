@@ -307,6 +307,7 @@ func RunCertificateExpiry(app core.App, now time.Time) (ExpiryResult, error) {
 
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	horizon := today.AddDate(0, 0, reminderDays[0].Days+1).Format(types.DefaultDateLayout)
+	week := today.AddDate(0, 0, reminderDays[1].Days+1).Format(types.DefaultDateLayout)
 	last := ""
 	for {
 		var rows []struct {
@@ -317,7 +318,8 @@ func RunCertificateExpiry(app core.App, now time.Time) (ExpiryResult, error) {
 		// reminder still due; keyset-paged on (expires, id).
 		q := app.DB().Select("id", "expires").From("certificates").
 			Where(dbx.NewExp("status = 'valid' AND expires > {:cut} AND expires < {:horizon}"+
-				" AND (reminded_30 = '' OR reminded_7 = '')", dbx.Params{"cut": cut, "horizon": horizon}))
+				" AND (reminded_30 = '' OR (reminded_7 = '' AND expires < {:week}))",
+				dbx.Params{"cut": cut, "horizon": horizon, "week": week}))
 		if last != "" {
 			q.AndWhere(dbx.NewExp("(expires || id) > {:last}", dbx.Params{"last": last}))
 		}
