@@ -89,9 +89,9 @@ func (u *portal) courseList(e *core.RequestEvent) error {
 	return u.render(e, http.StatusOK, "course_list", p)
 }
 
-// learnCourseCards maps a page of courses with their lesson counts, their
-// certifications and the viewer's enrolments: three queries for the page,
-// whatever its size.
+// learnCourseCards maps a page of courses with their certifications and the
+// viewer's enrolments: two queries for the page, whatever its size. Lesson
+// counts are the courses' own lesson_count, kept by the content hooks.
 func learnCourseCards(app core.App, info *core.RequestInfo, recs []*core.Record) ([]*LearnCourseView, error) {
 	out := make([]*LearnCourseView, 0, len(recs))
 	if len(recs) == 0 {
@@ -100,10 +100,6 @@ func learnCourseCards(app core.App, info *core.RequestInfo, recs []*core.Record)
 	ids := make([]any, len(recs))
 	for i, r := range recs {
 		ids[i] = r.Id
-	}
-	lessons, err := access.CountVisibleGrouped(app, info, "lessons", "course", dbx.In("lessons.course", ids...))
-	if err != nil {
-		return nil, err
 	}
 	certs, err := learnCertRefs(app, info, recs)
 	if err != nil {
@@ -115,7 +111,6 @@ func learnCourseCards(app core.App, info *core.RequestInfo, recs []*core.Record)
 	}
 	for _, r := range recs {
 		v := learnCourseView(r)
-		v.Lessons = lessons[r.Id]
 		v.Certification = certs[r.GetString("certification")]
 		v.Enrolment = learnEnrolmentView(enrols[r.Id])
 		out = append(out, v)

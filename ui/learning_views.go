@@ -77,7 +77,7 @@ type LearnPrereqView struct {
 func learnCourseView(r *core.Record) *LearnCourseView {
 	v := &LearnCourseView{ID: r.Id, Title: r.GetString("title"), Slug: r.GetString("slug"), Summary: r.GetString("summary"),
 		Level: r.GetString("level"), Language: r.GetString("language"), Minutes: r.GetInt("minutes"),
-		Published: r.GetBool("published")}
+		Lessons: r.GetInt("lesson_count"), Published: r.GetBool("published")}
 	if c := r.GetString("cover"); c != "" {
 		v.CoverURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + c + "?thumb=480x270"
 	}
