@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/access"
@@ -56,10 +57,22 @@ func (u *portal) certificationFormPage(e *core.RequestEvent, rec *core.Record) (
 		d.Checked[id] = true
 	}
 	if !d.New {
-		// Issued certificates of any state: an indexed count of one
-		// certification's rows.
-		if d.Holders, err = access.CountVisible(e.App, info, "certificates", certificationIs(rec.Id)); err != nil {
+		// Issued certificates of any state, from the rollup's rows of this
+		// certification (one per partner).
+		where := dbx.HashExp{"certificate_counts.certification": rec.Id}
+		sums, err := access.SumVisibleBy(e.App, info, "certificate_counts", "", "valid", "expired", 0, where)
+		if err != nil {
 			return nil, err
+		}
+		revoked, err := access.SumVisibleBy(e.App, info, "certificate_counts", "", "revoked", "revoked", 0, where)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range sums {
+			d.Holders += g.SumA + g.SumB
+		}
+		for _, g := range revoked {
+			d.Holders += g.SumA
 		}
 	}
 	p := &Page{Data: d, Errors: map[string]string{}, Values: map[string]string{
