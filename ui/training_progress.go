@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -57,11 +58,82 @@ type progressData struct {
 	CSV      string
 }
 
+// listRule adds collection c's List rule to q the way internal/access
+// does (PocketBase's record field resolver): access offers grouped counts
+// and two-field sums, but the report needs a grouped maximum and five sums
+// in one query.
+func listRule(app core.App, c *core.Collection, info *core.RequestInfo, q *dbx.SelectQuery) error {
+	if info.HasSuperuserAuth() {
+		return nil
+	}
+	if c.ListRule == nil {
+		q.AndWhere(dbx.NewExp("1=0"))
+		return nil
+	}
+	if *c.ListRule == "" {
+		return nil
+	}
+	resolver := core.NewRecordFieldResolver(app, c, info, true)
+	expr, err := search.FilterData(*c.ListRule).BuildExpr(resolver)
+	if err != nil {
+		return err
+	}
+	q.AndWhere(expr)
+	return resolver.UpdateQuery(q)
+}
+
+// visibleSums sums whole-number fields of the visible records of
+// collection per value of group, in one query under the List rule (each
+// record counted once however the rule's joins repeat it).
+func visibleSums(app core.App, info *core.RequestInfo, collection, group string, fields []string, where ...dbx.Expression) (map[string][]int64, error) {
+	c, err := app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, err
+	}
+	cols := []string{c.Name + ".id AS [[id]]", c.Name + "." + group + " AS [[k]]"}
+	outer := []string{"[[k]]"}
+	for i, f := range append([]string{group}, fields...) {
+		if c.Fields.GetByName(f) == nil {
+			return nil, fmt.Errorf("visibleSums: unknown field %q", f)
+		}
+		if i > 0 {
+			cols = append(cols, fmt.Sprintf("%s.%s AS [[f%d]]", c.Name, f, i))
+			outer = append(outer, fmt.Sprintf("COALESCE(SUM([[f%d]]), 0)", i))
+		}
+	}
+	inner := app.RecordQuery(c).Select(cols...).Distinct(true)
+	for _, w := range where {
+		inner.AndWhere(w)
+	}
+	if err := listRule(app, c, info, inner); err != nil {
+		return nil, err
+	}
+	sub := inner.Build()
+	rows, err := app.DB().NewQuery("SELECT " + strings.Join(outer, ", ") + " FROM (" + sub.SQL() + ") GROUP BY [[k]]").
+		Bind(sub.Params()).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]int64{}
+	for rows.Next() {
+		var k string
+		vals := make([]int64, len(fields))
+		dest := []any{&k}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out[k] = vals
+	}
+	return out, rows.Err()
+}
+
 // visibleBest returns, per value of group, the average over users of each
 // user's best submitted score among the visible quiz attempts matching
-// where. access has grouped counts and sums but no grouped maximum, so
-// this applies the attempts' List rule the way access does (PocketBase's
-// record field resolver), on the (course, user, score) index.
+// where, on the (course, user, submitted, score) index.
 func visibleBest(app core.App, info *core.RequestInfo, group string, where ...dbx.Expression) (map[string]float64, error) {
 	c, err := app.FindCachedCollectionByNameOrId("quiz_attempts")
 	if err != nil {
@@ -75,19 +147,8 @@ func visibleBest(app core.App, info *core.RequestInfo, group string, where ...db
 	for _, w := range where {
 		inner.AndWhere(w)
 	}
-	if !info.HasSuperuserAuth() {
-		if c.ListRule == nil {
-			return map[string]float64{}, nil
-		}
-		resolver := core.NewRecordFieldResolver(app, c, info, true)
-		expr, err := search.FilterData(*c.ListRule).BuildExpr(resolver)
-		if err != nil {
-			return nil, err
-		}
-		inner.AndWhere(expr)
-		if err := resolver.UpdateQuery(inner); err != nil {
-			return nil, err
-		}
+	if err := listRule(app, c, info, inner); err != nil {
+		return nil, err
 	}
 	inner.GroupBy("quiz_attempts."+group, "quiz_attempts.user")
 	var rows []struct {
@@ -220,38 +281,26 @@ func courseProgress(app core.App, info *core.RequestInfo, courses []*core.Record
 		return nil, nil
 	}
 	where := []dbx.Expression{progressScope(info)}
-	if info.Auth == nil || roles.Of(info.Auth) != roles.Manager {
-		// A manager's rows are few (their partners'): filtering them by the
-		// page's courses would make SQLite start from the courses instead.
+	if len(courses) == 1 || info.Auth == nil || roles.Of(info.Auth) != roles.Manager {
+		// A manager's rows are few (their partners'): filtering them by a
+		// page of courses would make SQLite start from the courses instead.
 		where = append(where, dbx.In("course_progress_stats.course", ids(courses)...))
 	}
-	sums := func(a, b string) (map[string]access.GroupSum, error) {
-		rows, err := access.SumVisibleBy(app, info, "course_progress_stats", "course", a, b, 0, where...)
-		out := make(map[string]access.GroupSum, len(rows))
-		for _, r := range rows {
-			out[r.Key] = r
-		}
-		return out, err
-	}
-	counts, err := sums("enrolled", "completed")
-	if err != nil {
-		return nil, err
-	}
-	active, err := sums("in_progress", "best_count")
-	if err != nil {
-		return nil, err
-	}
-	best, err := sums("best_tenths", "best_count")
+	sums, err := visibleSums(app, info, "course_progress_stats", "course",
+		[]string{"enrolled", "in_progress", "completed", "best_tenths", "best_count"}, where...)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]CourseProgress, 0, len(courses))
 	for _, c := range courses {
-		n := counts[c.Id]
-		line := CourseProgress{Course: courseAdminView(c), Enrolled: n.SumA, Completed: n.SumB, Active: active[c.Id].SumA,
-			Rate: rate(n.SumB, n.SumA)}
-		if b := best[c.Id]; b.SumB > 0 {
-			line.AvgBest, line.Scored = float64(b.SumA)/10/float64(b.SumB), true
+		n := sums[c.Id]
+		if n == nil {
+			n = make([]int64, 5)
+		}
+		line := CourseProgress{Course: courseAdminView(c), Enrolled: int(n[0]), Active: int(n[1]), Completed: int(n[2]),
+			Rate: rate(int(n[2]), int(n[0]))}
+		if n[4] > 0 {
+			line.AvgBest, line.Scored = float64(n[3])/10/float64(n[4]), true
 		}
 		out = append(out, line)
 	}
