@@ -121,6 +121,12 @@ func (u *portal) courseFormPage(e *core.RequestEvent, rec *core.Record) (*Page, 
 	}
 	for _, id := range rec.GetStringSlice("prerequisites") {
 		d.Prereq[id] = true
+		// Past the first 200 titles: still offered, so saving keeps it.
+		if !slices.ContainsFunc(d.Courses, func(o Option) bool { return o.Value == id }) {
+			if c, err := access.FindVisible(e.App, info, "courses", id); err == nil {
+				d.Courses = append(d.Courses, Option{Value: c.Id, Label: c.GetString("title")})
+			}
+		}
 	}
 	if !d.New {
 		d.Cancel = "/courses/" + rec.GetString("slug")

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/hooks"
 	"github.com/ponte-portal/ponte/internal/demo"
 	"github.com/ponte-portal/ponte/internal/testapp"
 	"github.com/ponte-portal/ponte/internal/training"
@@ -132,7 +134,34 @@ func TestDemoTraining(t *testing.T) {
 	if n := count(t, app, "notifications", dbx.NewExp("kind LIKE 'training%' OR kind LIKE 'certificate%' OR link LIKE '/certificates%' OR link LIKE '/courses%'")); n != 0 {
 		t.Errorf("loading the demo left %d training notifications", n)
 	}
+	// The progress rollup kept while loading agrees with a rebuild.
+	kept := progressRollup(t, app)
+	if err := hooks.RebuildCourseProgress(app); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := progressRollup(t, app); rebuilt != kept || kept == "" {
+		t.Errorf("progress rollup kept\n%s\nrebuilt\n%s", kept, rebuilt)
+	}
 	if n := count(t, app, "activity", dbx.NewExp("kind LIKE 'training.%' AND created > {:now}", dbx.Params{"now": now.Add(-time.Hour).Format("2006-01-02 15:04:05")})); n > 6 {
 		t.Errorf("%d training events dated within the last hour; history should be backdated", n)
 	}
+}
+
+// progressRollup lists the non-empty progress rollup rows in a stable order.
+func progressRollup(t *testing.T, app core.App) string {
+	t.Helper()
+	var rows []struct {
+		Line string `db:"line"`
+	}
+	err := app.DB().NewQuery(`SELECT course || '/' || partner || ':' || enrolled || ',' || in_progress || ',' || completed || ',' ||
+		best_tenths || ',' || best_count AS line FROM course_progress_stats WHERE enrolled != 0 OR best_count != 0
+		ORDER BY course, partner`).All(&rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(r.Line + "\n")
+	}
+	return b.String()
 }
