@@ -489,3 +489,69 @@ func TestTrainingContentProgressRollup(t *testing.T) {
 		t.Errorf("Acme after deletes: %v", kept[testapp.CourseBasics+"/"+testapp.PartnerAcme])
 	}
 }
+
+// The progress rollup through the REST API: admins read every row, a
+// manager only their partners' (never the totals, which include other
+// managers' partners), partner users and guests nothing.
+func TestTrainingContentProgressRollupRules(t *testing.T) {
+	seed := func(t testing.TB, app *tests.TestApp) {
+		testapp.SeedTraining(t, app)
+		for _, e := range []struct{ user, course string }{
+			{testapp.AcmeUserID, testapp.CourseBasics}, {testapp.GlobexUserID, testapp.CourseBasics},
+		} {
+			if _, err := saveContent(app, "enrollments", map[string]any{"user": e.user, "course": e.course}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	url := "/api/collections/course_progress_stats/records?sort=partner"
+	cases := []struct {
+		name, email string
+		want, not   []string
+	}{
+		{"admin", testapp.AdminEmail, []string{`"partner":""`, testapp.PartnerAcme, testapp.PartnerGlobex, `"totalItems":3`}, nil},
+		{"manager of Acme", testapp.ManagerAnaEmail, []string{testapp.PartnerAcme, `"totalItems":1`}, []string{testapp.PartnerGlobex, `"partner":""`}},
+		{"manager of Globex", testapp.ManagerBrunoEmail, []string{testapp.PartnerGlobex, `"totalItems":1`}, []string{testapp.PartnerAcme, `"partner":""`}},
+		{"partner admin", testapp.AcmeAdminEmail, []string{`"totalItems":0`}, []string{testapp.PartnerAcme}},
+		{"partner user", testapp.GlobexUserEmail, []string{`"totalItems":0`}, []string{testapp.PartnerGlobex}},
+		{"guest", "", []string{`"totalItems":0`}, []string{testapp.PartnerAcme}},
+	}
+	for _, c := range cases {
+		email := c.email
+		s := tests.ApiScenario{
+			Name: c.name + " lists the progress rollup", Method: http.MethodGet, URL: url,
+			TestAppFactory: testapp.Factory,
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+				seed(t, app)
+				if email == "" {
+					return
+				}
+				token := testapp.Token(t, app, email)
+				e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+					Id:       "ponte.test.rollup.authorize",
+					Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+					Func: func(re *core.RequestEvent) error {
+						re.Request.Header.Set("Authorization", token)
+						return re.Next()
+					},
+				})
+			},
+			ExpectedStatus: http.StatusOK, ExpectedContent: c.want, NotExpectedContent: c.not,
+		}
+		s.Test(t)
+	}
+	// Nobody writes it through the API.
+	create := tests.ApiScenario{
+		Name: "admin creates a rollup row → 403", Method: http.MethodPost, URL: "/api/collections/course_progress_stats/records",
+		Body: strings.NewReader(`{"course":"` + testapp.CourseBasics + `","enrolled":99}`), TestAppFactory: testapp.Factory,
+		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			token := testapp.Token(t, app, testapp.AdminEmail)
+			e.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id: "ponte.test.rollup.authorize", Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+				Func: func(re *core.RequestEvent) error { re.Request.Header.Set("Authorization", token); return re.Next() },
+			})
+		},
+		ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{`"status":403`},
+	}
+	create.Test(t)
+}
