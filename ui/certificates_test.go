@@ -482,3 +482,50 @@ func TestCertifiedReport(t *testing.T) {
 		t.Errorf("Ana's CSV:\n%s", r.Body)
 	}
 }
+
+// TestVerifyLocaleSwitch: a visitor without a session switches the public
+// page's language with the footer's switch (a cookie), whatever the
+// browser asks for.
+func TestVerifyLocaleSwitch(t *testing.T) {
+	f := newCertFixture(t)
+	guest := newBrowser(t, f.srv)
+	guest.lang = "pt-BR"
+	path := "/verify/" + f.diego.GetString("code")
+	expectContains(t, guest.get(path), "pt-BR", "Certificado válido")
+	r := guest.post("/locale", url.Values{"locale": {"en"}, "next": {path}})
+	if r.Status != 303 {
+		t.Fatalf("locale switch: status %d", r.Status)
+	}
+	expectContains(t, guest.get(path), "en after the switch", "Valid certificate", `lang="en"`)
+}
+
+// TestCertificateOddRequestsNever500: odd ids, codes, filters and forms on
+// every certificate route answer with a 4xx or a page, never a 5xx or an
+// error's text.
+func TestCertificateOddRequestsNever500(t *testing.T) {
+	f := newCertFixture(t)
+	admin := signedIn(t, f.app, f.srv, testapp.AdminEmail)
+	guest := newBrowser(t, f.srv)
+	odd := []string{"%00", "..", "%2e%2e%2f", strings.Repeat("a", 5000), "'%20OR%201=1--", "%E2%80%AE", "AAAAA-AAAAA-AAAAA-AAAA%C3%A9"}
+	for _, o := range odd {
+		for _, p := range []string{"/certificates/" + o, "/certifications/" + o + "/edit", "/verify/" + o,
+			"/certificates?status=" + o, "/certificates?certification=" + o, "/certificates?page=" + o,
+			"/certificates?partner_q=" + o, "/certificates/export.csv?partner=" + o, "/certifications/report?certification=" + o,
+			"/certifications/report?page=" + o, "/verify?code=" + o} {
+			for _, b := range []*browser{admin, guest} {
+				r := b.get(p)
+				if r.Status >= 500 || strings.Contains(r.Body, "sql") || strings.Contains(r.Body, "runtime error") {
+					t.Errorf("GET %.80s: status %d", p, r.Status)
+				}
+			}
+		}
+		r := admin.post("/certificates/"+f.diego.Id+"/revoke", url.Values{"revocation_reason": {o}})
+		if r.Status >= 500 {
+			t.Errorf("revoke with %.40q: status %d", o, r.Status)
+		}
+		r = admin.post("/certifications/new", url.Values{"name": {o}, "validity_months": {o}, "required_courses": {o}})
+		if r.Status >= 500 {
+			t.Errorf("new certification with %.40q: status %d", o, r.Status)
+		}
+	}
+}
