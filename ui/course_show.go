@@ -83,8 +83,9 @@ func (u *portal) courseData(e *core.RequestEvent, info *core.RequestInfo, course
 	}
 	d.Course.Lessons = len(d.Lessons)
 	for _, q := range quizzes.Items {
-		d.Quizzes = append(d.Quizzes, LearnQuizItem{ID: q.Id, Title: q.GetString("title"), PassMark: q.GetInt("pass_mark"),
-			Passed: ev != nil && slices.Contains(ev.passed, q.Id)})
+		d.Quizzes = append(d.Quizzes, LearnQuizItem{ID: q.Id, Title: q.GetString("title"), Lesson: q.GetString("lesson"),
+			PassMark: q.GetInt("pass_mark"),
+			Passed:   ev != nil && slices.Contains(ev.passed, q.Id)})
 	}
 	lessonURL := func(id string) string { return "/courses/" + course.GetString("slug") + "/lessons/" + id }
 	switch {

@@ -371,3 +371,27 @@ func TestLearnQuizWithoutQuestions(t *testing.T) {
 		t.Errorf("%d attempts at a quiz without questions", n)
 	}
 }
+
+// A quiz of a course outside the viewer's audience is a 404, its start too;
+// a quiz that follows a lesson is offered on that lesson's page.
+func TestLearnQuizOfAnInvisibleCourse(t *testing.T) {
+	app, srv := learnServer(t)
+	c, _ := app.FindCollectionByNameOrId("quizzes")
+	q := core.NewRecord(c)
+	q.Id = "quizgold0000001"
+	q.Set("course", testapp.CourseGold)
+	q.Set("lesson", testapp.LessonGold1)
+	q.Set("title", "Gold quiz")
+	q.Set("pass_mark", 50)
+	if err := app.Save(q); err != nil {
+		t.Fatal(err)
+	}
+	elena := signedIn(t, app, srv, testapp.GlobexAdminEmail)
+	expectStatus(t, elena.get("/quizzes/"+q.Id), http.StatusNotFound, "Globex opens the gold quiz")
+	expectStatus(t, elena.post("/quizzes/"+q.Id+"/start", nil), http.StatusNotFound, "Globex starts the gold quiz")
+	expectStatus(t, elena.get("/quizzes/"+q.Id+"/attempts/1"), http.StatusNotFound, "Globex opens a gold attempt")
+	carla := signedIn(t, app, srv, testapp.AcmeAdminEmail)
+	expectStatus(t, carla.get("/quizzes/"+q.Id), http.StatusOK, "Acme opens the gold quiz")
+	r := carla.get("/courses/gold-deep-dive/lessons/" + testapp.LessonGold1)
+	expectContains(t, r, "lesson followed by a quiz", `href="/quizzes/`+q.Id+`"`, "Questionário: Gold quiz")
+}

@@ -60,11 +60,12 @@ type LearnLessonItem struct {
 	Done      bool
 }
 
-// LearnQuizItem is a quiz in a course's list.
+// LearnQuizItem is a quiz in a course's list; Lesson is the lesson it
+// follows, if any.
 type LearnQuizItem struct {
-	ID, Title string
-	PassMark  int
-	Passed    bool
+	ID, Title, Lesson string
+	PassMark          int
+	Passed            bool
 }
 
 // LearnPrereqView is a prerequisite course and whether the viewer completed it;

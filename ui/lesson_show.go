@@ -29,8 +29,10 @@ type lessonShowData struct {
 	Prev, Next *LearnLessonItem
 	// NextQuiz is the first quiz not yet passed, offered after the last lesson.
 	NextQuiz *LearnQuizItem
-	Prereqs  []LearnPrereqView
-	Blocked  bool
+	// Quizzes are the quizzes that follow this lesson.
+	Quizzes []LearnQuizItem
+	Prereqs []LearnPrereqView
+	Blocked bool
 	// Preview is staff reading a lesson whose prerequisites they have not
 	// met: the content, without ticking it.
 	Preview bool
@@ -96,6 +98,11 @@ func (u *portal) lessonShow(e *core.RequestEvent) error {
 		}
 		if i+1 < len(d.Lessons) {
 			d.Next = &d.Lessons[i+1]
+		}
+	}
+	for _, q := range cd.Quizzes {
+		if q.Lesson == lesson.Id {
+			d.Quizzes = append(d.Quizzes, q)
 		}
 	}
 	if d.Next == nil {
