@@ -199,6 +199,7 @@ func TestTrainingCourseToVerifiedCertificate(t *testing.T) {
 		return hidden('.topbar') && hidden('.tabbar') && hidden('.footer') && hidden('.cert-actions') &&
 			sheet && getComputedStyle(sheet).display !== 'none' && sheet.getBoundingClientRect().height > 0;
 	})()`)
+	diego.screenshot("certificate-print-a4.png", 794, 1123)
 	media("")
 	for _, paper := range []struct {
 		name string
