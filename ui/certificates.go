@@ -153,8 +153,13 @@ func certificateScope(user *core.Record, table string) []dbx.Expression {
 		}
 		return []dbx.Expression{dbx.HashExp{col("user"): user.Id}}
 	case roles.Manager:
-		return []dbx.Expression{dbx.NewExp("[["+col("partner")+"]] IN (SELECT [[id]] FROM {{partners}} WHERE [[manager]] = {:certScopeManager})",
-			dbx.Params{"certScopeManager": user.Id})}
+		managed := dbx.NewExp("[["+col("partner")+"]] IN (SELECT [[id]] FROM {{partners}} WHERE [[manager]] = {:certScopeManager})",
+			dbx.Params{"certScopeManager": user.Id})
+		if table == "certificate_counts" {
+			return []dbx.Expression{managed}
+		}
+		// A manager who took a course holds a certificate of their own.
+		return []dbx.Expression{dbx.Or(managed, dbx.HashExp{col("user"): user.Id})}
 	}
 	return nil
 }

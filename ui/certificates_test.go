@@ -63,11 +63,12 @@ func certSeed(t *testing.T, app core.App, userID string, issued time.Time) *core
 
 // certFixture is a seeded app with the training fixture and three Acme
 // certificates (Diego valid, Carla expiring in 10 days, Diego's older one
-// past its last day but not yet marked) and one Globex certificate (Fabio).
+// past its last day but not yet marked), one Globex certificate (Fabio)
+// and one of Ana's own (a manager who took the course: no partner).
 type certFixture struct {
-	app                           *tests.TestApp
-	srv                           *httptest.Server
-	diego, carla, diegoOld, fabio *core.Record
+	app                                *tests.TestApp
+	srv                                *httptest.Server
+	diego, carla, diegoOld, fabio, ana *core.Record
 }
 
 func newCertFixture(t *testing.T) *certFixture {
@@ -80,6 +81,7 @@ func newCertFixture(t *testing.T) *certFixture {
 	f.carla = certSeed(t, app, testapp.AcmeAdminID, at.AddDate(-1, 0, 10))
 	f.diegoOld = certSeed(t, app, testapp.AcmeUserID, at.AddDate(-2, 0, 0))
 	f.fabio = certSeed(t, app, testapp.GlobexUserID, at.AddDate(0, -2, 0))
+	f.ana = certSeed(t, app, testapp.ManagerAnaID, at.AddDate(0, -3, 0))
 	return f
 }
 
@@ -96,9 +98,9 @@ func TestCertificateListAccess(t *testing.T) {
 		{testapp.AcmeUserEmail, []*core.Record{f.diego, f.diegoOld}, []*core.Record{f.carla, f.fabio}},
 		{testapp.AcmeAdminEmail, []*core.Record{f.diego, f.carla, f.diegoOld}, []*core.Record{f.fabio}},
 		{testapp.GlobexAdminEmail, []*core.Record{f.fabio}, []*core.Record{f.diego, f.carla}},
-		{testapp.ManagerAnaEmail, []*core.Record{f.diego, f.carla}, []*core.Record{f.fabio}},
-		{testapp.ManagerBrunoEmail, []*core.Record{f.fabio}, []*core.Record{f.diego}},
-		{testapp.AdminEmail, []*core.Record{f.diego, f.carla, f.diegoOld, f.fabio}, nil},
+		{testapp.ManagerAnaEmail, []*core.Record{f.diego, f.carla, f.ana}, []*core.Record{f.fabio}},
+		{testapp.ManagerBrunoEmail, []*core.Record{f.fabio}, []*core.Record{f.diego, f.ana}},
+		{testapp.AdminEmail, []*core.Record{f.diego, f.carla, f.diegoOld, f.fabio, f.ana}, nil},
 	}
 	for _, c := range cases {
 		b := signedIn(t, f.app, f.srv, c.email)
@@ -354,9 +356,9 @@ func TestCertificationPages(t *testing.T) {
 		}
 	}
 	// Holders are counted within what the viewer may see: Diego has one
-	// valid certificate, the admin sees three valid ones.
+	// valid certificate, the admin sees four valid ones (Ana's own too).
 	r := signedIn(t, f.app, f.srv, testapp.AdminEmail).get("/certifications")
-	expectContains(t, r, "admin holders", `<dd class="num">3</dd>`)
+	expectContains(t, r, "admin holders", `<dd class="num">4</dd>`)
 	r = signedIn(t, f.app, f.srv, testapp.AcmeUserEmail).get("/certifications")
 	expectContains(t, r, "Diego holders", `<dd class="num">1</dd>`)
 
@@ -412,7 +414,7 @@ func TestCertificationEdit(t *testing.T) {
 	// A validity change: the page says it applies to certificates issued
 	// afterwards, Diego's keeps its expiry and a new one gets the new one.
 	r = admin.get("/certifications/" + testapp.CertSales + "/edit")
-	expectContains(t, r, "edit form", "A change of validity applies to certificates issued from now on", "4 certificates have been issued.")
+	expectContains(t, r, "edit form", "A change of validity applies to certificates issued from now on", "5 certificates have been issued.")
 	before := f.diego.GetString("expires")
 	edit := url.Values{"name": {"Sales Specialist"}, "description": {"Proves you can sell."}, "validity_months": {"6"},
 		"required_courses": {testapp.CourseBasics, testapp.CourseSales}}
@@ -459,11 +461,11 @@ func TestCertifiedReport(t *testing.T) {
 	admin := signedIn(t, f.app, f.srv, testapp.AdminEmail)
 	r := admin.get("/certifications/report")
 	expectStatus(t, r, 200, "admin report")
-	// Sales Specialist: 3 valid (Diego, Carla, Fabio), 1 expiring (Carla),
-	// 1 expired (Diego's old one).
+	// Sales Specialist: 4 valid (Diego, Carla, Fabio, Ana), 1 expiring
+	// (Carla), 1 expired (Diego's old one).
 	row := regexp.MustCompile(`(?s)Sales Specialist</a></th><td class="num"><a href="[^"]+">(\d+)</a></td><td class="num">(\d+)</td><td class="num">(\d+)</td>`)
-	if m := row.FindStringSubmatch(r.Body); m == nil || m[1] != "3" || m[2] != "1" || m[3] != "1" {
-		t.Errorf("certification row %v, want 3 1 1\n%s", m, snippet(r.Body))
+	if m := row.FindStringSubmatch(r.Body); m == nil || m[1] != "4" || m[2] != "1" || m[3] != "1" {
+		t.Errorf("certification row %v, want 4 1 1\n%s", m, snippet(r.Body))
 	}
 	expectContains(t, r, "partners", "Acme Brasil Ltda", "Globex México",
 		"/certificates?partner="+testapp.PartnerAcme+"&amp;status=valid")
