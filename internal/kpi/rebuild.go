@@ -54,9 +54,17 @@ func Rebuild(app core.App) (RebuildStats, error) {
 			st.Steps = append(st.Steps, RebuildStep{name, time.Since(t)})
 			return nil
 		}
-		exec := func(q string) func() error {
-			return func() error { _, err := db.NewQuery(q).Execute(); return err }
+		execAll := func(qs ...string) func() error {
+			return func() error {
+				for _, q := range qs {
+					if _, err := db.NewQuery(q).Execute(); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
 		}
+		exec := func(q string) func() error { return execAll(q) }
 		// The secondary indexes are dropped while the rows go in and built
 		// again at the end (one sort each instead of millions of random
 		// inserts); the steps write disjoint metrics, so the unique key
@@ -96,14 +104,12 @@ func Rebuild(app core.App) (RebuildStats, error) {
 			{"clear monthly", exec("DELETE FROM kpi_monthly")},
 			{"drop indexes", dropIndexes},
 			{"deals", exec(rebuildDealsSQL())},
-			{"activity", exec(rebuildActivitySQL())},
-			{"active people", exec("DROP TABLE IF EXISTS temp.kpi_active")},
-			{"active people", exec(rebuildActivePeopleSQL)},
+			{"events", execAll(rebuildEventsSQL()...)},
+			{"activity", exec(rebuildActivitySQL)},
 			{"active days", exec(rebuildActiveDailySQL)},
 			{"certified", func() error { return rebuildCertified(tx) }},
 			{"months", exec(rebuildMonthlySQL)},
-			{"active months", exec(rebuildActiveMonthlySQL)},
-			{"active months", exec("DROP TABLE temp.kpi_active")},
+			{"active months", execAll(rebuildActiveMonthlySQL, "DROP TABLE temp.kpi_events")},
 			{"create indexes", createIndexes},
 		} {
 			if err := step(s.name, s.fn); err != nil {
@@ -129,71 +135,97 @@ func sqlList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// rebuildDealsSQL is DealDeltas in SQL: every deal_events row contributes
-// one value per metric it moves, summed per partner, day and metric.
+// rebuildDealsSQL is DealDeltas in SQL: one pass over deal_events, each
+// row crossed with the twelve contributions it may make (count or level
+// change per metric, NULL when it makes none), summed per partner, day and
+// metric.
 func rebuildDealsSQL() string {
 	open := sqlList(OpenStages)
-	inTo := "to_status IN ('pending', 'approved') AND to_stage IN (" + open + ")"
-	inFrom := "from_status IN ('pending', 'approved') AND from_stage IN (" + open + ")"
-	parts := []string{
-		`SELECT partner, at, '` + DealsRegistered + `' AS metric, 1.0 AS v FROM deal_events WHERE from_stage = '' AND from_status = ''`,
-		`SELECT partner, at, '` + DealsApproved + `', 1.0 FROM deal_events WHERE to_status = 'approved' AND from_status != 'approved'`,
-		`SELECT partner, at, '` + DealsRejected + `', 1.0 FROM deal_events WHERE to_status = 'rejected' AND from_status != 'rejected'`,
-		`SELECT partner, at, '` + DealsExpired + `', 1.0 FROM deal_events WHERE to_status = 'expired' AND from_status != 'expired'`,
-		`SELECT partner, at, '` + DealsWon + `', 1.0 FROM deal_events WHERE to_stage = 'won' AND from_stage != 'won'`,
-		`SELECT partner, at, '` + DealsLost + `', 1.0 FROM deal_events WHERE to_stage = 'lost' AND from_stage != 'lost'`,
-		`SELECT partner, at, '` + RevenueWon + `', to_amount_base FROM deal_events WHERE to_stage = 'won'`,
-		`SELECT partner, at, '` + RevenueWon + `', -from_amount_base FROM deal_events WHERE from_stage = 'won'`,
-		`SELECT partner, at, '` + Pipeline + `', to_amount_base FROM deal_events WHERE ` + inTo,
-		`SELECT partner, at, '` + Pipeline + `', -from_amount_base FROM deal_events WHERE ` + inFrom,
-		`SELECT partner, at, '` + PipelineStage + `' || to_stage, to_amount_base FROM deal_events WHERE ` + inTo,
-		`SELECT partner, at, '` + PipelineStage + `' || from_stage, -from_amount_base FROM deal_events WHERE ` + inFrom,
+	inTo := "(e.to_status IN ('pending', 'approved') AND e.to_stage IN (" + open + "))"
+	inFrom := "(e.from_status IN ('pending', 'approved') AND e.from_stage IN (" + open + "))"
+	parts := []struct{ metric, value string }{
+		{"'" + DealsRegistered + "'", "CASE WHEN e.from_stage = '' AND e.from_status = '' THEN 1.0 END"},
+		{"'" + DealsApproved + "'", "CASE WHEN e.to_status = 'approved' AND e.from_status != 'approved' THEN 1.0 END"},
+		{"'" + DealsRejected + "'", "CASE WHEN e.to_status = 'rejected' AND e.from_status != 'rejected' THEN 1.0 END"},
+		{"'" + DealsExpired + "'", "CASE WHEN e.to_status = 'expired' AND e.from_status != 'expired' THEN 1.0 END"},
+		{"'" + DealsWon + "'", "CASE WHEN e.to_stage = 'won' AND e.from_stage != 'won' THEN 1.0 END"},
+		{"'" + DealsLost + "'", "CASE WHEN e.to_stage = 'lost' AND e.from_stage != 'lost' THEN 1.0 END"},
+		{"'" + RevenueWon + "'", "CASE WHEN e.to_stage = 'won' THEN e.to_amount_base END"},
+		{"'" + RevenueWon + "'", "CASE WHEN e.from_stage = 'won' THEN -e.from_amount_base END"},
+		{"'" + Pipeline + "'", "CASE WHEN " + inTo + " THEN e.to_amount_base END"},
+		{"'" + Pipeline + "'", "CASE WHEN " + inFrom + " THEN -e.from_amount_base END"},
+		{"'" + PipelineStage + "' || e.to_stage", "CASE WHEN " + inTo + " THEN e.to_amount_base END"},
+		{"'" + PipelineStage + "' || e.from_stage", "CASE WHEN " + inFrom + " THEN -e.from_amount_base END"},
+	}
+	var slots, metric, value strings.Builder
+	for i, p := range parts {
+		n := strconv.Itoa(i + 1)
+		if i > 0 {
+			slots.WriteString(", ")
+		}
+		slots.WriteString("(" + n + ")")
+		metric.WriteString(" WHEN " + n + " THEN " + p.metric)
+		value.WriteString(" WHEN " + n + " THEN " + p.value)
 	}
 	return `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
 		SELECT ` + seqID("kd") + `, partner, day, metric, total FROM (
-			SELECT partner, substr(at, 1, 10) AS day, metric, SUM(v) AS total
-			FROM (` + strings.Join(parts, "\nUNION ALL ") + `)
-			WHERE partner != '' AND at != ''
+			SELECT partner, day, metric, SUM(v) AS total FROM (
+				SELECT e.partner AS partner, substr(e.at, 1, 10) AS day,
+					CASE k.column1` + metric.String() + ` END AS metric,
+					CASE k.column1` + value.String() + ` END AS v
+				FROM deal_events e CROSS JOIN (VALUES ` + slots.String() + `) k
+				WHERE e.partner != '' AND e.at != '')
+			WHERE v IS NOT NULL
 			GROUP BY partner, day, metric HAVING total != 0)`
 }
 
-// rebuildActivitySQL counts activity rows per partner, day and the metric
-// ActivityMetrics maps their kind to; a message event without a partner (a
-// staff author) takes the partner of the message's conversation.
-func rebuildActivitySQL() string {
+// rebuildEventsSQL reads activity once into a temporary table of
+// (partner, day, metric, person) → rows: the partner is the event's, or for
+// a message a staff member wrote (no partner on the event) the
+// conversation's; metric is what ActivityMetrics maps the kind to (” for
+// kinds no metric counts, which still make a person active); own says the
+// event carried the partner itself. Its primary key order lets the two
+// counts below stream without sorting. The "+" keeps SQLite from walking
+// an index and looking every row up: one scan of the table is cheaper.
+func rebuildEventsSQL() []string {
 	var cases strings.Builder
-	kinds := make([]string, 0, len(ActivityMetrics))
 	for _, m := range ActivityMetrics {
-		kinds = append(kinds, m.Kind)
 		cases.WriteString(" WHEN '" + m.Kind + "' THEN '" + m.Metric + "'")
 	}
-	return `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
-		SELECT ` + seqID("ka") + `, partner, day, metric, n FROM (
-			SELECT COALESCE(NULLIF(a.partner, ''), c.partner, '') AS partner, substr(a.created, 1, 10) AS day,
-				CASE a.kind` + cases.String() + ` END AS metric, COUNT(*) AS n
-			FROM activity a
-			LEFT JOIN messages m ON a.partner = '' AND a.kind = 'conversation.message'
-				AND a.target_collection = 'messages' AND m.id = a.target_id
-			LEFT JOIN conversations c ON c.id = m.conversation
-			WHERE +a.kind IN (` + sqlList(kinds) + `)
-			GROUP BY 1, 2, 3)
-		WHERE partner != ''`
+	return []string{
+		`DROP TABLE IF EXISTS temp.kpi_events`,
+		`CREATE TEMP TABLE kpi_events (partner TEXT NOT NULL, day TEXT NOT NULL, metric TEXT NOT NULL,
+			user TEXT NOT NULL, own INTEGER NOT NULL, n INTEGER NOT NULL,
+			PRIMARY KEY (partner, day, metric, user)) WITHOUT ROWID`,
+		`INSERT INTO temp.kpi_events (partner, day, metric, user, own, n)
+			SELECT partner, day, metric, user, MAX(own), COUNT(*) FROM (
+				SELECT COALESCE(NULLIF(a.partner, ''), c.partner, '') AS partner, substr(a.created, 1, 10) AS day,
+					COALESCE(CASE a.kind` + cases.String() + ` END, '') AS metric, a.user AS user, a.partner != '' AS own
+				FROM activity a
+				LEFT JOIN messages m ON a.partner = '' AND a.kind = 'conversation.message'
+					AND a.target_collection = 'messages' AND m.id = a.target_id
+				LEFT JOIN conversations c ON c.id = m.conversation
+				WHERE +a.created != '')
+			WHERE partner != '' AND (metric != '' OR (own AND user != ''))
+			GROUP BY partner, day, metric, user`,
+	}
 }
 
-// rebuildActivePeopleSQL collects each partner's distinct people per day
-// (staff acting on the partner's records left out) in a temporary table
-// the daily and monthly users.active counts are taken from. The "+" keeps
-// SQLite from walking an index and looking every row up: one scan of the
-// table is cheaper.
-var rebuildActivePeopleSQL = `CREATE TEMP TABLE kpi_active AS
-	SELECT DISTINCT a.partner AS partner, substr(a.created, 1, 10) AS day, a.user AS user
-	FROM activity a JOIN users u ON u.id = a.user AND u.partner = a.partner
-	WHERE +a.partner != '' AND +a.user != ''`
+// rebuildActivitySQL counts the events per partner, day and metric.
+var rebuildActivitySQL = `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
+	SELECT ` + seqID("ka") + `, partner, day, metric, SUM(n)
+	FROM temp.kpi_events WHERE metric != '' GROUP BY partner, day, metric`
+
+// activePeople is the part of temp.kpi_events that makes people active:
+// events a partner's own people wrote (a manager acting on a partner's
+// record, activity.RecordFor, is not one of its active users).
+const activePeople = `FROM temp.kpi_events k WHERE k.own AND k.user != ''
+	AND EXISTS (SELECT 1 FROM users u WHERE u.id = k.user AND u.partner = k.partner)`
 
 // rebuildActiveDailySQL counts each partner's distinct people in a day.
 var rebuildActiveDailySQL = `INSERT OR ROLLBACK INTO kpi_daily (id, partner, day, metric, value)
-	SELECT ` + seqID("ku") + `, partner, day, '` + ActiveUsers + `', COUNT(*)
-	FROM kpi_active GROUP BY partner, day`
+	SELECT ` + seqID("ku") + `, partner, day, '` + ActiveUsers + `', COUNT(DISTINCT user)
+	` + activePeople + ` GROUP BY partner, day`
 
 // rebuildMonthlySQL sums the days of every metric but users.active.
 var rebuildMonthlySQL = `INSERT OR ROLLBACK INTO kpi_monthly (id, partner, month, metric, value)
@@ -205,7 +237,7 @@ var rebuildMonthlySQL = `INSERT OR ROLLBACK INTO kpi_monthly (id, partner, month
 // rebuildActiveMonthlySQL counts each partner's distinct people in a month.
 var rebuildActiveMonthlySQL = `INSERT OR ROLLBACK INTO kpi_monthly (id, partner, month, metric, value)
 	SELECT ` + seqID("kn") + `, partner, substr(day, 1, 7), '` + ActiveUsers + `', COUNT(DISTINCT user)
-	FROM kpi_active GROUP BY partner, substr(day, 1, 7)`
+	` + activePeople + ` GROUP BY partner, substr(day, 1, 7)`
 
 // rebuildCertified writes training.certified's daily changes from one pass
 // over the certificates, grouped by person.
