@@ -125,7 +125,8 @@ func takeCourse(tb *tab, slug, title, quizID string, answers map[string][]string
 //     Portuguese and reads "Certificado válido" with Diego's name; a
 //     mistyped code gets the friendly not-found page (404).
 //
-// The certificate and verification pages pass axe-core's WCAG A/AA rules;
+// Every certificate page (the certificate, verification, lists,
+// certifications, report, editor) passes axe-core's WCAG A/AA rules;
 // screenshots at 390 and 1280 px; no step may trip the Content Security
 // Policy.
 func TestTrainingCourseToVerifiedCertificate(t *testing.T) {
@@ -247,4 +248,35 @@ func TestTrainingCourseToVerifiedCertificate(t *testing.T) {
 	}
 	visitor.poll(`"Certificado não encontrado"`, `document.querySelector('main h1').textContent.trim() === 'Certificado não encontrado'`)
 	visitor.assessA11y(axeSrc, "/verify/<unknown>", phoneW, phoneH)
+
+	// 4. The rest of the certificate pages pass axe-core too: Diego's list
+	// and the certifications, the admin's list, report, editor and the
+	// certificate with its revocation form.
+	for _, p := range []string{"/certificates", "/certifications"} {
+		if st := diego.navigate(p); st != 200 {
+			t.Fatalf("%s: status %d", p, st)
+		}
+		diego.assessA11y(axeSrc, p, phoneW, phoneH)
+	}
+	admin := h.newTab("admin (certificates, en)", desktopW, desktopH)
+	if st := admin.login(testapp.AdminEmail, testapp.Password); st != 200 {
+		t.Fatalf("signing in as %s: status %d", testapp.AdminEmail, st)
+	}
+	for _, p := range []string{"/certificates", "/certifications", "/certifications/report", "/certifications/new",
+		"/certifications/" + testapp.CertSales + "/edit", link} {
+		if st := admin.navigate(p); st != 200 {
+			t.Fatalf("admin %s: status %d", p, st)
+		}
+		admin.assertNoCSP("admin " + p)
+		admin.assessA11y(axeSrc, p, desktopW, desktopH)
+	}
+	if !eval[bool](admin, `document.querySelector('form[action$="/revoke"] textarea[required]') !== null`) {
+		t.Error("the admin's certificate page has no revocation form")
+	}
+	if st := admin.navigate("/certifications/report"); st != 200 {
+		t.Fatalf("report: status %d", st)
+	}
+	admin.screenshot("certified-report-1280.png", desktopW, desktopH)
+	admin.screenshot("certified-report-390.png", phoneW, phoneH)
+	admin.assessA11y(axeSrc, "/certifications/report", phoneW, phoneH)
 }
