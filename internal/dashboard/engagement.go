@@ -67,34 +67,3 @@ func score(flows map[string]float64, certified, activeSum float64, perMonth floa
 	e.Score = int(math.Round(total))
 	return e
 }
-
-// engagementBy computes the score of every partner in scope for p.
-func (s *Source) engagementBy(p Period) (map[string]Engagement, error) {
-	flows, err := s.Sum(flowMetrics, p.From, p.To, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := s.Sum([]string{kpi.CertifiedUsers}, zeroTime, p.To, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	active, months, err := s.MonthlySum([]string{kpi.ActiveUsers}, p, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]Engagement{}
-	ids := map[string]bool{}
-	for k := range flows {
-		ids[k] = true
-	}
-	for k := range cert {
-		ids[k] = true
-	}
-	for k := range active {
-		ids[k] = true
-	}
-	for id := range ids {
-		out[id] = score(flows[id], cert.Get(id, kpi.CertifiedUsers), active.Get(id, kpi.ActiveUsers), p.PerMonth(), months)
-	}
-	return out, nil
-}

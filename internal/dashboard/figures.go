@@ -122,59 +122,77 @@ func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {
 	return k
 }
 
-// periodKPIs reads the KPIs of p, grouped by g.
-func (s *Source) periodKPIs(p Period, g Group, probs map[string]float64) (map[string]KPIs, error) {
-	flows, err := s.Sum(flowMetrics, p.From, p.To, g)
-	if err != nil {
-		return nil, err
-	}
-	levels, err := s.Sum(stockMetrics(), zeroTime, p.To, g)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]KPIs{}
-	for k := range flows {
-		out[k] = kpisOf(flows[k], levels[k], probs)
-	}
-	for k := range levels {
-		if _, ok := out[k]; !ok {
-			out[k] = kpisOf(nil, levels[k], probs)
-		}
-	}
-	return out, nil
-}
-
 // TrendPoint is one bucket of the revenue and pipeline chart.
 type TrendPoint struct {
 	Bucket                      Bucket
 	Revenue, Pipeline, Weighted float64
 }
 
-// trend reads won revenue per bucket and the pipeline level at each
-// bucket's end: the level before the period plus the changes so far.
-func (s *Source) trend(p Period, probs map[string]float64) ([]TrendPoint, error) {
-	metrics := append([]string{kpi.RevenueWon}, stockMetrics()...)
-	series, err := s.Series(metrics, p)
+// overview reads the period's KPIs, the previous period's and the trend in
+// three reads: the period's flows and stock changes per bucket, the levels
+// on the day before it (the previous period's end) and the previous
+// period's flows. The period's levels are the levels before it plus its
+// changes.
+func (s *Source) overview(p Period, probs map[string]float64) (cur, prev KPIs, trend []TrendPoint, err error) {
+	stocks := stockMetrics()
+	series, err := s.Series(append(append([]string(nil), flowMetrics...), stocks...), p)
 	if err != nil {
-		return nil, err
+		return
 	}
-	before, err := s.Sum(stockMetrics(), zeroTime, p.From.AddDate(0, 0, -1), ByNone)
+	before, err := s.Sum(stocks, zeroTime, p.From.AddDate(0, 0, -1), ByNone)
 	if err != nil {
-		return nil, err
+		return
+	}
+	pp := p.Previous()
+	prevFlows, err := s.Sum(flowMetrics, pp.From, pp.To, ByNone)
+	if err != nil {
+		return
 	}
 	level := map[string]float64{}
 	for m, v := range before[""] {
 		level[m] = v
 	}
-	var out []TrendPoint
+	flows := map[string]float64{}
 	for _, b := range p.Buckets() {
-		for _, m := range stockMetrics() {
+		for _, m := range stocks {
 			level[m] += series.Get(b.Key, m)
 		}
-		out = append(out, TrendPoint{Bucket: b, Revenue: round2(series.Get(b.Key, kpi.RevenueWon)),
+		for _, m := range flowMetrics {
+			flows[m] += series.Get(b.Key, m)
+		}
+		trend = append(trend, TrendPoint{Bucket: b, Revenue: round2(series.Get(b.Key, kpi.RevenueWon)),
 			Pipeline: round2(level[kpi.Pipeline]), Weighted: weighted(level, probs)})
 	}
-	return out, nil
+	return kpisOf(flows, level, probs), kpisOf(prevFlows[""], before[""], probs), trend, nil
+}
+
+// partnerFigures are every partner's figures of a period, read in three
+// queries: flows, levels at the end (pipeline, certified people) and the
+// monthly active people.
+type partnerFigures struct {
+	flows, levels, active Sums
+	months                int
+}
+
+func (s *Source) partnerFigures(p Period) (*partnerFigures, error) {
+	flows, err := s.Sum(flowMetrics, p.From, p.To, ByPartner)
+	if err != nil {
+		return nil, err
+	}
+	levels, err := s.Sum([]string{kpi.Pipeline, kpi.CertifiedUsers}, zeroTime, p.To, ByPartner)
+	if err != nil {
+		return nil, err
+	}
+	active, months, err := s.MonthlySum([]string{kpi.ActiveUsers}, p, ByPartner)
+	if err != nil {
+		return nil, err
+	}
+	return &partnerFigures{flows: flows, levels: levels, active: active, months: months}, nil
+}
+
+// engagement is one partner's engagement score from the figures.
+func (f *partnerFigures) engagement(id string, p Period) Engagement {
+	return score(f.flows[id], f.levels.Get(id, kpi.CertifiedUsers), f.active.Get(id, kpi.ActiveUsers), p.PerMonth(), f.months)
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }

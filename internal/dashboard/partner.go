@@ -69,20 +69,13 @@ func PartnerDashboard(app core.App, s *Source, p Period, today time.Time) (*Part
 		return nil, access.ErrNotFound
 	}
 	d.Info = partners[0]
-	cur, err := s.periodKPIs(p, ByNone, probs)
+	cur, old, trend, err := s.overview(p, probs)
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.periodKPIs(d.Prev, ByNone, probs)
-	if err != nil {
-		return nil, err
-	}
-	d.Tiles = periodTiles(cur[""], old[""])
-	if d.Trend, err = s.trend(p, probs); err != nil {
-		return nil, err
-	}
+	d.Tiles, d.Trend = periodTiles(cur, old), trend
 	for _, st := range kpi.OpenStages {
-		d.Stages = append(d.Stages, GroupValue{Key: st, Value: round2(cur[""].Stages[st])})
+		d.Stages = append(d.Stages, GroupValue{Key: st, Value: round2(cur.Stages[st])})
 	}
 	d.Progress, err = s.progress(d.Info, today)
 	return d, err

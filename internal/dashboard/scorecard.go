@@ -75,32 +75,21 @@ func PartnerScorecard(app core.App, s *Source, p Period) (*Scorecard, error) {
 		return nil, fmt.Errorf("dashboard: partner not in scope")
 	}
 	sc.Info = partners[0]
-	cur, err := s.periodKPIs(p, ByNone, probs)
+	cur, old, _, err := s.overview(p, probs)
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.periodKPIs(sc.Prev, ByNone, probs)
+	f, err := s.partnerFigures(p)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := s.engagementBy(p)
+	pf, err := s.partnerFigures(sc.Prev)
 	if err != nil {
 		return nil, err
 	}
-	prevEng, err := s.engagementBy(sc.Prev)
-	if err != nil {
-		return nil, err
-	}
-	e, ok := eng[sc.Info.ID]
-	if !ok {
-		e = score(nil, 0, 0, p.PerMonth(), p.Months())
-	}
-	pe, ok := prevEng[sc.Info.ID]
-	if !ok {
-		pe = score(nil, 0, 0, sc.Prev.PerMonth(), sc.Prev.Months())
-	}
+	e, pe := f.engagement(sc.Info.ID, p), pf.engagement(sc.Info.ID, sc.Prev)
 	sc.Engagement, sc.PrevScore = e, pe.Score
-	sc.Tiles = scoreTiles(cur[""], old[""], e, pe)
+	sc.Tiles = scoreTiles(cur, old, e, pe)
 
 	if sc.Info.Tier != "" {
 		medians, peers, err := tierMedians(app, sc.Info.Tier, p, probs)
@@ -130,25 +119,24 @@ func tierMedians(app core.App, tier string, p Period, probs map[string]float64) 
 	if len(peers) < BenchmarkMinPartners {
 		return nil, len(peers), nil
 	}
-	cur, err := b.periodKPIs(p, ByPartner, probs)
+	f, err := b.partnerFigures(p)
 	if err != nil {
 		return nil, 0, err
 	}
-	eng, err := b.engagementBy(p)
+	stages, err := b.Sum(stockMetrics()[2:], zeroTime, p.To, ByPartner)
 	if err != nil {
 		return nil, 0, err
 	}
 	var cols [][]float64
 	for _, pi := range peers {
-		k, ok := cur[pi.ID]
-		if !ok {
-			k = kpisOf(nil, nil, probs)
+		levels := map[string]float64{}
+		for m, v := range stages[pi.ID] {
+			levels[m] = v
 		}
-		e, ok := eng[pi.ID]
-		if !ok {
-			e = score(nil, 0, 0, p.PerMonth(), p.Months())
-		}
-		vals := tileValues(scoreTiles(k, KPIs{}, e, Engagement{}))
+		levels[kpi.Pipeline] = f.levels.Get(pi.ID, kpi.Pipeline)
+		levels[kpi.CertifiedUsers] = f.levels.Get(pi.ID, kpi.CertifiedUsers)
+		k := kpisOf(f.flows[pi.ID], levels, probs)
+		vals := tileValues(scoreTiles(k, KPIs{}, f.engagement(pi.ID, p), Engagement{}))
 		for i, v := range vals {
 			if len(cols) <= i {
 				cols = append(cols, nil)

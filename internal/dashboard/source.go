@@ -26,18 +26,19 @@ type Source struct {
 	app    core.App
 	info   *core.RequestInfo // nil: every partner (tier benchmarks)
 	filter Filter
-	scope  dbx.Expression
+	scope  []any // the partner ids the viewer may see; nil: every partner
+	none   bool  // the viewer may see no partner
 }
 
 // NewSource reads as the viewer described by info.
 func NewSource(app core.App, info *core.RequestInfo, f Filter) (*Source, error) {
 	s := &Source{app: app, info: info, filter: f}
 	if info != nil {
-		scope, err := visiblePartners(app, info)
+		scope, all, err := visiblePartners(app, info)
 		if err != nil {
 			return nil, err
 		}
-		s.scope = scope
+		s.scope, s.none = scope, !all && len(scope) == 0
 	}
 	return s, nil
 }
@@ -52,16 +53,16 @@ func newBenchmarkSource(app core.App, f Filter) *Source { return &Source{app: ap
 // of its partner would be. The rule is run by PocketBase's own resolver
 // against a one-row-per-partner table shaped like kpi_daily, as
 // access.CanCreate does for new records; a test keeps the rule partner-only.
-func visiblePartners(app core.App, info *core.RequestInfo) (dbx.Expression, error) {
+func visiblePartners(app core.App, info *core.RequestInfo) (ids []any, all bool, err error) {
 	c, err := app.FindCachedCollectionByNameOrId("kpi_daily")
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if info.HasSuperuserAuth() {
-		return nil, nil
+		return nil, true, nil
 	}
 	if c.ListRule == nil {
-		return dbx.NewExp("1=0"), nil
+		return nil, false, nil
 	}
 	shape := *c
 	shape.Name = "dash_kpi_scope"
@@ -73,39 +74,56 @@ func visiblePartners(app core.App, info *core.RequestInfo) (dbx.Expression, erro
 		r := core.NewRecordFieldResolver(app, &shape, info, true)
 		expr, err := search.FilterData(*c.ListRule).BuildExpr(r)
 		if err != nil {
-			return nil, fmt.Errorf("dashboard: kpi rule: %w", err)
+			return nil, false, fmt.Errorf("dashboard: kpi rule: %w", err)
 		}
 		q.AndWhere(expr)
 		if err := r.UpdateQuery(q); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	var ids []string
-	if err := q.Column(&ids); err != nil {
-		return nil, fmt.Errorf("dashboard: visible partners: %w", err)
+	var found []string
+	if err := q.Column(&found); err != nil {
+		return nil, false, fmt.Errorf("dashboard: visible partners: %w", err)
 	}
-	if len(ids) == 0 {
-		return dbx.NewExp("1=0"), nil
+	if len(found) == 0 {
+		return nil, false, nil
 	}
-	var all int
-	if err := app.DB().Select("COUNT(*)").From("partners").Row(&all); err != nil {
-		return nil, err
+	var n int
+	if err := app.DB().Select("COUNT(*)").From("partners").Row(&n); err != nil {
+		return nil, false, err
 	}
-	if len(ids) == all {
-		return nil, nil // every partner (an admin): no list to bind
+	if len(found) == n {
+		return nil, true, nil // every partner (an admin): no list to bind
 	}
-	vals := make([]any, len(ids))
-	for i, id := range ids {
-		vals[i] = id
+	ids = make([]any, len(found))
+	for i, id := range found {
+		ids[i] = id
 	}
-	return dbx.In("dp.id", vals...), nil
+	return ids, false, nil
+}
+
+// filtered reports whether the filter needs the partners table.
+func (s *Source) filtered() bool {
+	f := s.filter
+	return f.Tier != "" || f.Region != "" || f.Manager != "" || f.ActiveOnly
+}
+
+// scopeWhere limits q to the viewer's partners, by the partner id column
+// col.
+func (s *Source) scopeWhere(q *dbx.SelectQuery, col string) {
+	if s.none {
+		q.AndWhere(dbx.NewExp("1=0"))
+	} else if s.scope != nil {
+		q.AndWhere(dbx.In(col, s.scope...))
+	}
+	if s.filter.Partner != "" {
+		q.AndWhere(dbx.HashExp{col: s.filter.Partner})
+	}
 }
 
 // partnerWhere applies the scope and the filter to the partners alias dp.
 func (s *Source) partnerWhere(q *dbx.SelectQuery) {
-	if s.scope != nil {
-		q.AndWhere(s.scope)
-	}
+	s.scopeWhere(q, "dp.id")
 	f := s.filter
 	if f.Tier != "" {
 		q.AndWhere(dbx.HashExp{"dp.tier": f.Tier})
@@ -115,9 +133,6 @@ func (s *Source) partnerWhere(q *dbx.SelectQuery) {
 	}
 	if f.Manager != "" {
 		q.AndWhere(dbx.HashExp{"dp.manager": f.Manager})
-	}
-	if f.Partner != "" {
-		q.AndWhere(dbx.HashExp{"dp.id": f.Partner})
 	}
 	if f.ActiveOnly {
 		q.AndWhere(dbx.HashExp{"dp.status": "active"})
@@ -168,18 +183,32 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 	for i, m := range metrics {
 		ms[i] = m
 	}
+	join := s.filtered() || g == ByTier || g == ByRegion
+	if g == ByPartner && !join {
+		key = "k.partner"
+	}
 	q := s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
-		From(table+" k").
-		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
+		From(table + " k").
 		Where(dbx.In("k.metric", ms...))
+	if join {
+		q.InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner"))
+	}
 	if from != "" {
 		q.AndWhere(dbx.NewExp("k."+col+" >= {:from}", dbx.Params{"from": from}))
 	}
 	if to != "" {
 		q.AndWhere(dbx.NewExp("k."+col+" <= {:to}", dbx.Params{"to": to}))
 	}
-	s.partnerWhere(q)
-	q.GroupBy("g", "m")
+	if join {
+		s.partnerWhere(q)
+	} else {
+		s.scopeWhere(q, "k.partner")
+	}
+	if g == ByNone {
+		q.GroupBy("m") // in the index's order: no temporary b-tree
+	} else {
+		q.GroupBy("g", "m")
+	}
 	var rows []struct {
 		G string  `db:"g"`
 		M string  `db:"m"`

@@ -83,19 +83,19 @@ func adoptionEnd(p Period, today time.Time) time.Time {
 }
 
 // StaffDashboard computes the staff dashboard for period p as seen by the
-// viewer of s. today bounds the adoption window.
+// viewer of s. today bounds the adoption window. It reads the rollups about
+// ten times: the totals and trend (three reads), every partner's figures
+// (three), the partners in scope and the two adoption windows; tiers,
+// regions, rankings and scores are summed from those in memory.
 func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff, error) {
 	probs := Probabilities(app)
 	prev := p.Previous()
 	d := &Staff{Period: p, Prev: prev}
-	cur, err := s.periodKPIs(p, ByNone, probs)
+	c, o, trend, err := s.overview(p, probs)
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.periodKPIs(prev, ByNone, probs)
-	if err != nil {
-		return nil, err
-	}
+	d.Trend = trend
 	partners, err := s.Partners()
 	if err != nil {
 		return nil, err
@@ -108,7 +108,6 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	if err != nil {
 		return nil, err
 	}
-	c, o := cur[""], old[""]
 	d.Tiles = []Tile{
 		{Key: "revenue", Kind: KindMoney, Value: c.Revenue, Prev: o.Revenue},
 		{Key: "pipeline", Kind: KindMoney, Value: c.Pipeline, Prev: o.Pipeline},
@@ -120,63 +119,33 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 			NoValue: !d.Adoption.HasRate, PrevNoValue: !prevAdoption.HasRate},
 		{Key: "certified", Kind: KindCount, Value: c.Certified, Prev: o.Certified},
 	}
-	if d.Trend, err = s.trend(p, probs); err != nil {
-		return nil, err
-	}
 	for _, st := range kpi.OpenStages {
-		d.Funnel = append(d.Funnel, GroupValue{Key: st, Value: c.Stages[st]})
+		d.Funnel = append(d.Funnel, GroupValue{Key: st, Value: round2(c.Stages[st])})
 	}
 
-	// Won revenue by tier and region, labelled from the partners in scope.
-	tierNames := map[string]string{}
+	// Every partner in scope: won revenue by tier and region, rankings.
+	f, err := s.partnerFigures(p)
+	if err != nil {
+		return nil, err
+	}
+	tiers, regions := map[string]*GroupValue{}, map[string]*GroupValue{}
 	for _, pi := range partners {
-		tierNames[pi.Tier] = pi.TierName
-	}
-	for _, g := range []struct {
-		by  Group
-		out *[]GroupValue
-	}{{ByTier, &d.ByTier}, {ByRegion, &d.ByRegion}} {
-		sums, err := s.Sum([]string{kpi.RevenueWon}, p.From, p.To, g.by)
-		if err != nil {
-			return nil, err
+		rev := round2(f.flows.Get(pi.ID, kpi.RevenueWon))
+		d.Ranked = append(d.Ranked, PartnerRow{PartnerInfo: pi, Revenue: rev,
+			Pipeline: round2(f.levels.Get(pi.ID, kpi.Pipeline)), Engagement: f.engagement(pi.ID, p)})
+		if rev == 0 && f.flows[pi.ID] == nil {
+			continue
 		}
-		for k, m := range sums {
-			gv := GroupValue{Key: k, Value: round2(m[kpi.RevenueWon])}
-			if g.by == ByTier {
-				gv.Label = tierNames[k]
-			}
-			*g.out = append(*g.out, gv)
+		if tiers[pi.Tier] == nil {
+			tiers[pi.Tier] = &GroupValue{Key: pi.Tier, Label: pi.TierName}
 		}
-		sort.Slice(*g.out, func(i, j int) bool {
-			a, b := (*g.out)[i], (*g.out)[j]
-			if a.Value != b.Value {
-				return a.Value > b.Value
-			}
-			return a.Key < b.Key
-		})
-	}
-
-	// Every partner in scope, ranked by won revenue and by engagement.
-	revenue, err := s.Sum([]string{kpi.RevenueWon}, p.From, p.To, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	pipe, err := s.Sum([]string{kpi.Pipeline}, zeroTime, p.To, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	eng, err := s.engagementBy(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, pi := range partners {
-		e, ok := eng[pi.ID]
-		if !ok {
-			e = score(nil, 0, 0, p.PerMonth(), p.Months())
+		tiers[pi.Tier].Value += rev
+		if regions[pi.Region] == nil {
+			regions[pi.Region] = &GroupValue{Key: pi.Region}
 		}
-		d.Ranked = append(d.Ranked, PartnerRow{PartnerInfo: pi, Revenue: round2(revenue.Get(pi.ID, kpi.RevenueWon)),
-			Pipeline: round2(pipe.Get(pi.ID, kpi.Pipeline)), Engagement: e})
+		regions[pi.Region].Value += rev
 	}
+	d.ByTier, d.ByRegion = sortedGroups(tiers), sortedGroups(regions)
 	d.Leaders = append([]PartnerRow(nil), d.Ranked...)
 	sort.SliceStable(d.Ranked, func(i, j int) bool { return d.Ranked[i].Revenue > d.Ranked[j].Revenue })
 	sort.SliceStable(d.Leaders, func(i, j int) bool {
@@ -184,6 +153,22 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	})
 	d.Top, d.Bottom = ends(d.Ranked)
 	return d, nil
+}
+
+// sortedGroups lists groups by value, largest first, values rounded.
+func sortedGroups(m map[string]*GroupValue) []GroupValue {
+	out := make([]GroupValue, 0, len(m))
+	for _, g := range m {
+		g.Value = round2(g.Value)
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Value != out[j].Value {
+			return out[i].Value > out[j].Value
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
 }
 
 // ends returns the first TopN partners of a ranked list and its last TopN,

@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/ponte-portal/ponte/internal/wire"
 )
 
 // Rollup is one kpi row of the dashboards fixture: a partner, a period
@@ -92,10 +94,21 @@ func InsertRollup(t testing.TB, app core.App, r Rollup) {
 // from DataDir) before the real binary serves it, for the browser tests.
 func SeedDashboardsDir(t testing.TB, dataDir string) {
 	t.Helper()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir})
+	WithDataDir(t, dataDir, func(app core.App) { SeedDashboards(t, app) })
+}
+
+// WithDataDir opens a data dir (a copy from DataDir) with Ponte's hooks
+// bound, as the binary would, runs fn on it and closes it: browser tests
+// seed through it (SeedDeals, say) before the real binary serves the dir.
+func WithDataDir(t testing.TB, dataDir string, fn func(app core.App)) {
+	t.Helper()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dataDir, EncryptionEnv: "ponte_test_env"})
 	if err := app.Bootstrap(); err != nil {
 		t.Fatalf("testapp: opening %s: %v", dataDir, err)
 	}
 	defer func() { _ = app.ResetBootstrapState() }()
-	SeedDashboards(t, app)
+	if err := wire.Register(app); err != nil {
+		t.Fatalf("testapp: registering on %s: %v", dataDir, err)
+	}
+	fn(app)
 }
