@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -29,7 +30,9 @@ func Command(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return err
 			}
-			return Run(app, o, cmd.ErrOrStderr())
+			// The process's stderr itself: the bar is redrawn in place only
+			// on a terminal, which a wrapping writer would hide.
+			return Run(app, o, os.Stderr)
 		},
 	}
 	f := cmd.Flags()
