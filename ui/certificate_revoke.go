@@ -43,7 +43,7 @@ func (u *portal) certificateRevoke(e *core.RequestEvent) error {
 	p.Values["revocation_reason"] = reason
 	status := http.StatusBadRequest
 	switch n := utf8.RuneCountInString(reason); {
-	case rec.GetString("status") != "valid":
+	case p.Data.(*certificateShowData).Cert.Status != "valid":
 		p.FormErr = tr(loc, "validation.certificate_not_valid")
 		status = http.StatusConflict
 	case n == 0:

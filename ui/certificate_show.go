@@ -31,7 +31,9 @@ func (u *portal) certificatePage(e *core.RequestEvent, rec *core.Record, info *c
 	v := views[0]
 	d := &certificateShowData{Cert: v, VerifyURL: verifyURL(e, v.Code), IsHolder: v.UserID == user.Id, ReasonMax: maxRevocationReason}
 	d.QR = certificateQR(e, d.VerifyURL, u.t(e, "certificates.qr_label", d.VerifyURL))
-	if roles.IsStaff(roles.Of(user)) && rec.GetString("status") == "valid" {
+	// Only a certificate valid now can be revoked (one past its last day
+	// shows as expired even before the hourly job marks it).
+	if roles.IsStaff(roles.Of(user)) && v.Status == "valid" {
 		ok, err := access.CanUpdate(e.App, access.Info(user, http.MethodPatch, revocationProbe("probe")), rec)
 		if err != nil {
 			return nil, err

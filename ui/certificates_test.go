@@ -240,6 +240,11 @@ func TestCertificateRevoke(t *testing.T) {
 	if err != nil || len(n) != 1 {
 		t.Errorf("holder notifications: %d, %v", len(n), err)
 	}
+	// A certificate past its last day (not yet marked by the job) is no
+	// longer valid: no form, and a revocation is a conflict.
+	old := "/certificates/" + f.diegoOld.Id
+	expectNotContains(t, ana.get(old), "expired page", `/revoke"`)
+	expectStatus(t, ana.post(old+"/revoke", reason()), 409, "revoke expired")
 	// Bad CSRF token: refused, nothing changed.
 	admin := signedIn(t, f.app, f.srv, testapp.AdminEmail)
 	r = admin.post("/certificates/"+f.fabio.Id+"/revoke", url.Values{"_csrf": {"nope"}, "revocation_reason": {"x"}})
