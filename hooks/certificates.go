@@ -191,8 +191,8 @@ func adjustCertificateCount(app core.App, cert *core.Record, status string, delt
 		return nil
 	}
 	col := "[[" + status + "]]"
-	_, err := app.DB().NewQuery("INSERT INTO {{certificate_counts}} ([[id]], [[certification]], [[partner]], [[valid]], [[expired]], [[revoked]], [[updated]])"+
-		" VALUES ({:id}, {:certification}, {:partner}, 0, 0, 0, {:now})"+
+	_, err := app.DB().NewQuery("INSERT INTO {{certificate_counts}} ([[id]], [[certification]], [[partner]], [[valid]], [[expired]], [[revoked]], [[updated]])" +
+		" VALUES ({:id}, {:certification}, {:partner}, 0, 0, 0, {:now})" +
 		" ON CONFLICT ([[certification]], [[partner]]) DO NOTHING").Bind(dbx.Params{
 		"id": core.GenerateDefaultRandomId(), "certification": cert.GetString("certification"),
 		"partner": cert.GetString("partner"), "now": types.NowDateTime().String(),
@@ -200,7 +200,7 @@ func adjustCertificateCount(app core.App, cert *core.Record, status string, delt
 	if err != nil {
 		return err
 	}
-	_, err = app.DB().NewQuery("UPDATE {{certificate_counts}} SET "+col+" = MAX(0, "+col+" + {:delta}), [[updated]] = {:now}"+
+	_, err = app.DB().NewQuery("UPDATE {{certificate_counts}} SET " + col + " = MAX(0, " + col + " + {:delta}), [[updated]] = {:now}" +
 		" WHERE [[certification]] = {:certification} AND [[partner]] = {:partner}").Bind(dbx.Params{
 		"delta": delta, "certification": cert.GetString("certification"), "partner": cert.GetString("partner"),
 		"now": types.NowDateTime().String(),
