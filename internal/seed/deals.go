@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/ponte-portal/ponte/internal/deals"
 )
 
 // dealState is a deal's stage, status and amount in the base currency.
@@ -21,7 +23,9 @@ type dealEvent struct {
 }
 
 // customer is the c-th customer of the pool deals are drawn from; several
-// partners meet the same customers, which makes conflicts.
+// partners meet the same customers, which makes conflicts. The keys are the
+// deals package's normalisation, so a deal registered in the portal finds
+// its conflicts among the generated ones.
 func (g *gen) customer(c int, tld string) (name, domain, key, domainKey string) {
 	head := customerHeads[c%len(customerHeads)]
 	last := lastNames[(c/len(customerHeads))%len(lastNames)]
@@ -32,10 +36,8 @@ func (g *gen) customer(c int, tld string) (name, domain, key, domainKey string) 
 	}
 	suffix := customerSuffixes[c%len(customerSuffixes)]
 	name = strings.TrimSpace(core + " " + suffix)
-	key = strings.ToLower(fold(core))
-	domainKey = strings.ReplaceAll(slugify(core), "-", "")
-	domain = domainKey + "." + tld
-	return name, domain, key, domainKey
+	domain = strings.ReplaceAll(slugify(core), "-", "") + "." + tld
+	return name, domain, deals.CustomerKey(name), deals.DomainKey(domain)
 }
 
 func (g *gen) genDeals() error {
@@ -43,24 +45,32 @@ func (g *gen) genDeals() error {
 		return nil
 	}
 	end := g.end()
-	nCustomers := max(1, g.o.Deals/3)
+	// Most deals are with a customer nobody else registered; one in seven
+	// is with one of a smaller pool that several partners court, which is
+	// where conflicts come from.
+	shared := max(1, g.o.Deals/10)
 	type owner struct {
 		deal    string
 		partner int32
 	}
-	lastApproved := make([]owner, nCustomers) // the customer's last approved deal
-	for range g.o.Deals {
+	lastApproved := make([]owner, shared) // a shared customer's last approved deal
+	for k := range g.o.Deals {
 		pi := g.pick(g.dealCum)
 		part := &g.partners[pi]
 		c := countries[part.country]
 		submitter := g.users[part.people[g.r.IntN(len(part.people))]].id
 		manager := g.managers[part.manager]
 		dealID := g.id("d")
-		ci := g.r.IntN(nCustomers)
+		ci := shared + k
+		if g.r.IntN(7) == 0 {
+			ci = g.r.IntN(shared)
+		}
 		name, domain, key, domainKey := g.customer(ci, c.tld)
 		conflictWith := ""
-		if o := lastApproved[ci]; o.deal != "" && o.partner != int32(pi) {
-			conflictWith = o.deal
+		if ci < shared {
+			if o := lastApproved[ci]; o.deal != "" && o.partner != int32(pi) {
+				conflictWith = o.deal
+			}
 		}
 		// Amount: log-normal around 15,000 USD, in the partner's currency.
 		usd := math.Min(math.Max(math.Exp(9.6+1.0*g.r.NormFloat64()), 500), 5e6)
@@ -91,7 +101,9 @@ func (g *gen) genDeals() error {
 			decidedBy, decided = manager, t
 			protection = t.AddDate(0, 0, 90)
 			move(t, manager, dealState{st.stage, "approved", st.amountBase})
-			lastApproved[ci] = owner{dealID, int32(pi)}
+			if ci < shared {
+				lastApproved[ci] = owner{dealID, int32(pi)}
+			}
 			conflictWith = ""
 			lose := []int{10, 15, 20, 40}
 			for i, next := range []string{"qualified", "proposal", "negotiation", "won"} {
