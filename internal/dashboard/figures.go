@@ -133,9 +133,19 @@ type TrendPoint struct {
 // on the day before it (the previous period's end) and the previous
 // period's flows. The period's levels are the levels before it plus its
 // changes.
-func (s *Source) overview(p Period, probs map[string]float64) (cur, prev KPIs, trend []TrendPoint, err error) {
+//
+// byPartner, when given, holds the period's flows per partner (the staff
+// dashboard reads them anyway): the period's flows are then their sum, so
+// the per-bucket read carries only won revenue and the stock changes, and
+// the previous period only the deal metrics its tiles compare.
+func (s *Source) overview(p Period, probs map[string]float64, byPartner Sums) (cur, prev KPIs, trend []TrendPoint, err error) {
 	stocks := stockMetrics()
-	series, err := s.Series(append(append([]string(nil), flowMetrics...), stocks...), p)
+	bucketed, prevMetrics := append(append([]string(nil), flowMetrics...), stocks...), flowMetrics
+	if byPartner != nil {
+		bucketed = append([]string{kpi.RevenueWon}, stocks...)
+		prevMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost}
+	}
+	series, err := s.Series(bucketed, p)
 	if err != nil {
 		return
 	}
@@ -144,7 +154,7 @@ func (s *Source) overview(p Period, probs map[string]float64) (cur, prev KPIs, t
 		return
 	}
 	pp := p.Previous()
-	prevFlows, err := s.Sum(flowMetrics, pp.From, pp.To, ByNone)
+	prevFlows, err := s.Sum(prevMetrics, pp.From, pp.To, ByNone)
 	if err != nil {
 		return
 	}
@@ -157,11 +167,18 @@ func (s *Source) overview(p Period, probs map[string]float64) (cur, prev KPIs, t
 		for _, m := range stocks {
 			level[m] += series.Get(b.Key, m)
 		}
-		for _, m := range flowMetrics {
-			flows[m] += series.Get(b.Key, m)
+		if byPartner == nil {
+			for _, m := range flowMetrics {
+				flows[m] += series.Get(b.Key, m)
+			}
 		}
 		trend = append(trend, TrendPoint{Bucket: b, Revenue: round2(series.Get(b.Key, kpi.RevenueWon)),
 			Pipeline: round2(level[kpi.Pipeline]), Weighted: weighted(level, probs)})
+	}
+	for _, ms := range byPartner {
+		for m, v := range ms {
+			flows[m] += v
+		}
 	}
 	return kpisOf(flows, level, probs), kpisOf(prevFlows[""], before[""], probs), trend, nil
 }

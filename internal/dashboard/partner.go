@@ -69,7 +69,7 @@ func PartnerDashboard(app core.App, s *Source, p Period, today time.Time) (*Part
 		return nil, access.ErrNotFound
 	}
 	d.Info = partners[0]
-	cur, old, trend, err := s.overview(p, probs)
+	cur, old, trend, err := s.overview(p, probs, nil)
 	if err != nil {
 		return nil, err
 	}

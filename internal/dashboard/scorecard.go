@@ -75,7 +75,7 @@ func PartnerScorecard(app core.App, s *Source, p Period) (*Scorecard, error) {
 		return nil, fmt.Errorf("dashboard: partner not in scope")
 	}
 	sc.Info = partners[0]
-	cur, old, _, err := s.overview(p, probs)
+	cur, old, _, err := s.overview(p, probs, nil)
 	if err != nil {
 		return nil, err
 	}

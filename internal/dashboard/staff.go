@@ -91,7 +91,11 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	probs := Probabilities(app)
 	prev := p.Previous()
 	d := &Staff{Period: p, Prev: prev}
-	c, o, trend, err := s.overview(p, probs)
+	f, err := s.partnerFigures(p)
+	if err != nil {
+		return nil, err
+	}
+	c, o, trend, err := s.overview(p, probs, f.flows)
 	if err != nil {
 		return nil, err
 	}
@@ -124,10 +128,6 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	}
 
 	// Every partner in scope: won revenue by tier and region, rankings.
-	f, err := s.partnerFigures(p)
-	if err != nil {
-		return nil, err
-	}
 	tiers, regions := map[string]*GroupValue{}, map[string]*GroupValue{}
 	for _, pi := range partners {
 		rev := round2(f.flows.Get(pi.ID, kpi.RevenueWon))
