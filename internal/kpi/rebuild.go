@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -69,28 +68,26 @@ func Rebuild(app core.App) (RebuildStats, error) {
 		// again at the end (one sort each instead of millions of random
 		// inserts); the steps write disjoint metrics, so the unique key
 		// holds when it is rebuilt.
-		var indexes []string
-		err := db.NewQuery(`SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-			AND tbl_name IN ('kpi_daily', 'kpi_monthly')`).Column(&indexes)
+		var indexes []struct {
+			Name string `db:"name"`
+			SQL  string `db:"sql"`
+		}
+		err := db.NewQuery(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN ('kpi_daily', 'kpi_monthly')`).All(&indexes)
 		if err != nil {
 			return err
 		}
-		var names []string
-		if err := db.NewQuery(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-			AND tbl_name IN ('kpi_daily', 'kpi_monthly')`).Column(&names); err != nil {
-			return err
-		}
 		dropIndexes := func() error {
-			for _, n := range names {
-				if _, err := db.NewQuery("DROP INDEX " + db.QuoteSimpleColumnName(n)).Execute(); err != nil {
+			for _, i := range indexes {
+				if _, err := db.NewQuery("DROP INDEX " + db.QuoteSimpleColumnName(i.Name)).Execute(); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
 		createIndexes := func() error {
-			for _, q := range indexes {
-				if _, err := db.NewQuery(q).Execute(); err != nil {
+			for _, i := range indexes {
+				if _, err := db.NewQuery(i.SQL).Execute(); err != nil {
 					return err
 				}
 			}

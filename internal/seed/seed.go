@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -415,20 +416,12 @@ func (g *gen) personName() string {
 	return firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))]
 }
 
-var hashOnce struct {
-	hash string
-	err  error
-}
-
 // passwordHash hashes Password once per process: every generated person
 // shares it (bcrypt per person would take minutes).
-func passwordHash() (string, error) {
-	if hashOnce.hash == "" && hashOnce.err == nil {
-		h, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.DefaultCost)
-		hashOnce.hash, hashOnce.err = string(h), err
-	}
-	return hashOnce.hash, hashOnce.err
-}
+var passwordHash = sync.OnceValues(func() (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.DefaultCost)
+	return string(h), err
+})
 
 func (g *gen) genStaff() error {
 	hash, err := passwordHash()
@@ -446,7 +439,11 @@ func (g *gen) genStaff() error {
 			return err
 		}
 	} else {
-		g.app.DB().NewQuery("SELECT id, email FROM users WHERE role = 'admin' ORDER BY created LIMIT 1").Row(&g.adminID, &g.adminEmail)
+		err := g.app.DB().NewQuery("SELECT id, email FROM users WHERE role = 'admin' ORDER BY created LIMIT 1").
+			Row(&g.adminID, &g.adminEmail)
+		if err != nil {
+			return err
+		}
 	}
 	for i := range max(1, g.o.Partners/50) {
 		id := g.id("m")
