@@ -140,6 +140,8 @@ func BenchmarkCertificatePages(b *testing.B) {
 		{"report_admin", "/certifications/report", admin},
 		{"report_manager", "/certifications/report", manager},
 		{"report_admin_one_cert", "/certifications/report?certification=benchcert000000", admin},
+		{"export_manager_csv", "/certificates/export.csv", manager},
+		{"export_admin_csv_all", "/certificates/export.csv", admin},
 	}
 	runPageCases(b, app, srv, fmt.Sprintf("seeded %d partners, %d users, certificates for each", benchPartners,
 		benchPartners*benchUsersPerPartner), cases)
