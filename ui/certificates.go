@@ -30,7 +30,7 @@ func (u *portal) certificateRoutes(g, in, staff *router.RouterGroup[*core.Reques
 	staff.POST("/certificates/{id}/revoke", u.certificateRevoke)
 	staff.GET("/certifications/report", u.certifiedReport)
 	staff.GET("/certifications/report.csv", u.certifiedReportExport)
-	// The rule admits admins only; managers get a 403 from requireAdmin.
+	// The rule admits admins only; managers get a 403 from requireCertAdmin.
 	staff.GET("/certifications/new", u.certificationNewShow)
 	staff.POST("/certifications/new", u.certificationNewSubmit)
 	staff.GET("/certifications/{id}/edit", u.certificationEditShow)
@@ -230,7 +230,3 @@ func certHasOption(opts []Option, v string) bool {
 	return false
 }
 
-// certificationIs matches the certificates of one certification.
-func certificationIs(id string) dbx.Expression {
-	return dbx.HashExp{"certificates.certification": id}
-}
