@@ -229,4 +229,3 @@ func certHasOption(opts []Option, v string) bool {
 	}
 	return false
 }
-
