@@ -22,10 +22,10 @@ const (
 	// KindCertificateExpiring reminds a holder and their partner's admins 30
 	// and 7 days before a certificate's last valid day (args: certification
 	// name, last valid day as YYYY-MM-DD).
-	KindCertificateExpiring = "certificate.expiring"
+	KindCertificateExpiring = notify.KindCertificateExpiring
 	// KindCertificateRevoked tells the holder their certificate was revoked
 	// (args: certification name).
-	KindCertificateRevoked = "certificate.revoked"
+	KindCertificateRevoked = notify.KindCertificateRevoked
 )
 
 // CertificateExpiryJob is the cron job's id: hourly, at minute 23.

@@ -26,10 +26,21 @@ const (
 	KindForumMention    = "forum.mention"
 	KindMessage         = "conversation.message"
 	KindDocumentRevised = "document.revised"
+
+	KindCertificateIssued   = "certificate.issued"
+	KindCertificateExpiring = "certificate.expiring"
+	KindCertificateRevoked  = "certificate.revoked"
+
+	KindDealSubmitted = "deal.submitted"
+	KindDealApproved  = "deal.approved"
+	KindDealRejected  = "deal.rejected"
+	KindDealExpired   = "deal.expired"
 )
 
 // Kinds lists every kind, for tests and the preferences page.
-var Kinds = []string{KindAnnouncement, KindForumReply, KindForumMention, KindMessage, KindDocumentRevised}
+var Kinds = []string{KindAnnouncement, KindForumReply, KindForumMention, KindMessage, KindDocumentRevised,
+	KindCertificateIssued, KindCertificateExpiring, KindCertificateRevoked,
+	KindDealSubmitted, KindDealApproved, KindDealRejected, KindDealExpired}
 
 // Send notifies each recipient once (duplicates, the actor who caused it and
 // deactivated users are skipped), with a title in the recipient's language:

@@ -19,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/mailer"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/ponte-portal/ponte/internal/i18n"
 	"github.com/ponte-portal/ponte/internal/notify"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
@@ -347,5 +348,17 @@ func TestUnsubscribeLookupUsesIndex(t *testing.T) {
 	}
 	if len(plan) == 0 || !strings.Contains(plan[0].Detail, "idx_users_unsubscribe_key") {
 		t.Errorf("plan %v", plan)
+	}
+}
+
+// TestEveryKindHasTitles: a notification's title comes from "notify.<kind>"
+// in the recipient's language, so every kind needs both.
+func TestEveryKindHasTitles(t *testing.T) {
+	for _, kind := range notify.Kinds {
+		for _, loc := range i18n.Locales {
+			if !i18n.Has(loc, "notify."+kind) {
+				t.Errorf("kind %s has no title in %s", kind, loc)
+			}
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // NotifyCertificateIssued is the kind of the notification a new
 // certificate's holder gets (title "notify.certificate.issued", argument:
 // the certification's name).
-const NotifyCertificateIssued = "certificate.issued"
+const NotifyCertificateIssued = notify.KindCertificateIssued
 
 // Certificate states.
 const (
