@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,37 @@ func TestOptionsAreValidated(t *testing.T) {
 	for _, o := range []Options{{Partners: 0, Months: 12}, {Partners: 1, Months: 0}, {Partners: 1, Months: 12, Users: -1}} {
 		if err := Run(app, o, nil); err == nil {
 			t.Errorf("%+v accepted", o)
+		}
+	}
+}
+
+func TestCommand(t *testing.T) {
+	app := testapp.NewEmpty(t)
+	cmd := Command(app)
+	cmd.SetArgs([]string{"--until", "30/11/2026"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "--until") {
+		t.Fatalf("a malformed --until: %v", err)
+	}
+	cmd = Command(app)
+	cmd.SetArgs([]string{"--partners", "4", "--users", "9", "--deals", "30", "--events", "80", "--months", "2",
+		"--seed", "3", "--until", "2026-10-31"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{
+		"SELECT COUNT(*) FROM partners":                               4,
+		"SELECT COUNT(*) FROM deals":                                  30,
+		"SELECT COUNT(*) FROM activity":                               80,
+		"SELECT COUNT(*) FROM activity WHERE created >= '2026-11-01'": 0,
+		"SELECT COUNT(*) FROM activity WHERE created < '2026-09-01'":  0,
+		"SELECT COUNT(*) FROM users WHERE email LIKE '%@seed3.test'":  9 + 1 + 1,
+	} {
+		if got := count(t, app, q); got != want {
+			t.Errorf("%s = %d, want %d", q, got, want)
 		}
 	}
 }
