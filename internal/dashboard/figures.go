@@ -139,40 +139,61 @@ type TrendPoint struct {
 // the per-bucket read carries only won revenue and the stock changes, and
 // the previous period only the deal metrics its tiles compare.
 func (s *Source) overview(p Period, probs map[string]float64, byPartner Sums) (cur, prev KPIs, trend []TrendPoint, err error) {
+	r, err := s.readOverview(p, byPartner != nil)
+	if err != nil {
+		return
+	}
+	cur, prev, trend = r.compose(p, probs, byPartner)
+	return
+}
+
+// overviewReads are the rollup sums an overview is composed from.
+type overviewReads struct {
+	series, before, prevFlows Sums
+	lite                      bool
+}
+
+// readOverview runs the overview's three reads; lite leaves the period's
+// flows (but won revenue) to a per-partner read.
+func (s *Source) readOverview(p Period, lite bool) (*overviewReads, error) {
 	stocks := stockMetrics()
 	bucketed, prevMetrics := append(append([]string(nil), flowMetrics...), stocks...), flowMetrics
-	if byPartner != nil {
+	if lite {
 		bucketed = append([]string{kpi.RevenueWon}, stocks...)
 		prevMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost}
 	}
-	series, err := s.Series(bucketed, p)
-	if err != nil {
-		return
+	r := &overviewReads{lite: lite}
+	var err error
+	if r.series, err = s.Series(bucketed, p); err != nil {
+		return nil, err
 	}
-	before, err := s.Sum(stocks, zeroTime, p.From.AddDate(0, 0, -1), ByNone)
-	if err != nil {
-		return
+	if r.before, err = s.Sum(stocks, zeroTime, p.From.AddDate(0, 0, -1), ByNone); err != nil {
+		return nil, err
 	}
 	pp := p.Previous()
-	prevFlows, err := s.Sum(prevMetrics, pp.From, pp.To, ByNone)
-	if err != nil {
-		return
+	if r.prevFlows, err = s.Sum(prevMetrics, pp.From, pp.To, ByNone); err != nil {
+		return nil, err
 	}
+	return r, nil
+}
+
+// compose adds the reads up into the two periods' KPIs and the trend.
+func (r *overviewReads) compose(p Period, probs map[string]float64, byPartner Sums) (cur, prev KPIs, trend []TrendPoint) {
 	level := map[string]float64{}
-	for m, v := range before[""] {
+	for m, v := range r.before[""] {
 		level[m] = v
 	}
 	flows := map[string]float64{}
 	for _, b := range p.Buckets() {
-		for _, m := range stocks {
-			level[m] += series.Get(b.Key, m)
+		for _, m := range stockMetrics() {
+			level[m] += r.series.Get(b.Key, m)
 		}
-		if byPartner == nil {
+		if !r.lite {
 			for _, m := range flowMetrics {
-				flows[m] += series.Get(b.Key, m)
+				flows[m] += r.series.Get(b.Key, m)
 			}
 		}
-		trend = append(trend, TrendPoint{Bucket: b, Revenue: round2(series.Get(b.Key, kpi.RevenueWon)),
+		trend = append(trend, TrendPoint{Bucket: b, Revenue: round2(r.series.Get(b.Key, kpi.RevenueWon)),
 			Pipeline: round2(level[kpi.Pipeline]), Weighted: weighted(level, probs)})
 	}
 	for _, ms := range byPartner {
@@ -180,7 +201,7 @@ func (s *Source) overview(p Period, probs map[string]float64, byPartner Sums) (c
 			flows[m] += v
 		}
 	}
-	return kpisOf(flows, level, probs), kpisOf(prevFlows[""], before[""], probs), trend, nil
+	return kpisOf(flows, level, probs), kpisOf(r.prevFlows[""], r.before[""], probs), trend
 }
 
 // partnerFigures are every partner's figures of a period, read in three

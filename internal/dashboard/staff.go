@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"errors"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -91,27 +93,31 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	probs := Probabilities(app)
 	prev := p.Previous()
 	d := &Staff{Period: p, Prev: prev}
-	f, err := s.partnerFigures(p)
-	if err != nil {
+	// Three independent groups of reads run side by side: SQLite serves
+	// concurrent readers, and each group is a few large index scans.
+	var (
+		f                      *partnerFigures
+		ov                     *overviewReads
+		partners               []PartnerInfo
+		prevAdoption           Adoption
+		errF, errO, errP, errA error
+		wg                     sync.WaitGroup
+	)
+	wg.Add(2)
+	go func() { defer wg.Done(); f, errF = s.partnerFigures(p) }()
+	go func() { defer wg.Done(); ov, errO = s.readOverview(p, true) }()
+	partners, errP = s.Partners()
+	if errP == nil {
+		if d.Adoption, errA = s.adoption(adoptionEnd(p, today), partners); errA == nil {
+			prevAdoption, errA = s.adoption(adoptionEnd(prev, today), partners)
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(errF, errO, errP, errA); err != nil {
 		return nil, err
 	}
-	c, o, trend, err := s.overview(p, probs, f.flows)
-	if err != nil {
-		return nil, err
-	}
+	c, o, trend := ov.compose(p, probs, f.flows)
 	d.Trend = trend
-	partners, err := s.Partners()
-	if err != nil {
-		return nil, err
-	}
-	d.Adoption, err = s.adoption(adoptionEnd(p, today), partners)
-	if err != nil {
-		return nil, err
-	}
-	prevAdoption, err := s.adoption(adoptionEnd(prev, today), partners)
-	if err != nil {
-		return nil, err
-	}
 	d.Tiles = []Tile{
 		{Key: "revenue", Kind: KindMoney, Value: c.Revenue, Prev: o.Revenue},
 		{Key: "pipeline", Kind: KindMoney, Value: c.Pipeline, Prev: o.Pipeline},
