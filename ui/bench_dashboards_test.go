@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/internal/seed"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -138,5 +139,46 @@ func BenchmarkDashboards(b *testing.B) {
 		{"scorecard_partner_admin", "/partners/revenda-1501/scorecard", partnerAdmin},
 		{"scorecard_staff", "/partners/revenda-1500/scorecard", admin},
 		{"staff_export_engagement_csv", "/dashboard/export/engagement.csv", admin},
+	})
+}
+
+// BenchmarkDashboardsSeed measures the same pages on the data generator's
+// network (seed.Run with seed.DefaultOptions: 2,000 partners, 20,000
+// people, 200,000 deals, 2,000,000 events over 12 months, KPI rollups
+// rebuilt from them). Generating it takes minutes, so it runs only when
+// asked: go test -run XXX -bench DashboardsSeed -benchtime 20x ./ui/
+func BenchmarkDashboardsSeed(b *testing.B) {
+	app := testapp.NewEmpty(b)
+	o := seed.DefaultOptions()
+	began := time.Now()
+	if err := seed.Run(app, o, nil); err != nil {
+		b.Fatal(err)
+	}
+	var daily, monthly int
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM kpi_daily").Row(&daily)
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM kpi_monthly").Row(&monthly)
+	seeded := fmt.Sprintf("seed.Run %+v in %s: %d kpi_daily and %d kpi_monthly rows", o, time.Since(began).Round(time.Second), daily, monthly)
+	if _, err := app.DB().NewQuery("ANALYZE").Execute(); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(testapp.Serve(b, app))
+	defer srv.Close()
+	ck := func(email string) *http.Cookie {
+		c, _ := testapp.SessionCookie(b, app, email)
+		return c
+	}
+	var slug string
+	if err := app.DB().NewQuery("SELECT p.slug FROM users u JOIN partners p ON p.id = u.partner WHERE u.email = {:e}").
+		Bind(dbx.Params{"e": seed.PersonEmail(o.Seed, 7, 0)}).Row(&slug); err != nil {
+		b.Fatal(err)
+	}
+	admin, manager := ck(seed.AdminEmail(o.Seed)), ck(seed.ManagerEmail(o.Seed, 0))
+	partnerUser, partnerAdmin := ck(seed.PersonEmail(o.Seed, 7, 1)), ck(seed.PersonEmail(o.Seed, 7, 0))
+	runPageCases(b, app, srv, seeded, []benchCase{
+		{"staff_12_months", "/dashboard", admin},
+		{"manager_12_months", "/dashboard", manager},
+		{"partner_12_months", "/dashboard", partnerUser},
+		{"scorecard_partner_admin", "/partners/" + slug + "/scorecard", partnerAdmin},
+		{"scorecard_staff", "/partners/" + slug + "/scorecard", admin},
 	})
 }
