@@ -54,35 +54,29 @@ func ActivityDeltas(app core.App, a ActivityRow, sign float64) ([]Delta, error) 
 	if a.User == "" || a.Partner == "" {
 		return out, nil
 	}
+	// One round trip: the person's own partner, and whether they have
+	// another row for this partner this day and this month (both probes
+	// read the (user, created) index).
 	var userPartner string
-	err := app.DB().NewQuery("SELECT partner FROM users WHERE id = {:u}").Bind(dbx.Params{"u": a.User}).Row(&userPartner)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && userPartner != a.Partner) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	other, err := otherActivity(app, a, day, nextDay(day))
-	if err != nil || other {
+	var today, month bool
+	month0 := day[:7]
+	err := app.DB().NewQuery(`SELECT COALESCE((SELECT partner FROM users WHERE id = {:u}), ''),
+		EXISTS(SELECT 1 FROM activity WHERE user = {:u} AND created >= {:d0} AND created < {:d1}
+			AND partner = {:p} AND id != {:id}),
+		EXISTS(SELECT 1 FROM activity WHERE user = {:u} AND created >= {:m0} AND created < {:m1}
+			AND partner = {:p} AND id != {:id})`).
+		Bind(dbx.Params{"u": a.User, "p": a.Partner, "id": a.ID, "d0": day, "d1": nextDay(day),
+			"m0": month0, "m1": nextMonth(month0)}).Row(&userPartner, &today, &month)
+	if err != nil || userPartner != a.Partner {
 		return out, err
 	}
-	out = append(out, Delta{a.Partner, day, ActiveUsers, sign})
-	month := day[:7]
-	if other, err = otherActivity(app, a, month, nextMonth(month)); err != nil || other {
-		return out, err
+	if !today {
+		out = append(out, Delta{a.Partner, day, ActiveUsers, sign})
 	}
-	return append(out, Delta{a.Partner, month, ActiveUsers, sign}), nil
-}
-
-// otherActivity reports whether the user of a has another activity row for
-// the same partner in [from, to) (days or months compared as text, which the
-// fixed-width stored dates allow); it reads the (user, created) index.
-func otherActivity(app core.App, a ActivityRow, from, to string) (bool, error) {
-	var n int
-	err := app.DB().NewQuery(`SELECT EXISTS(SELECT 1 FROM activity WHERE user = {:u} AND created >= {:from}
-		AND created < {:to} AND partner = {:p} AND id != {:id})`).
-		Bind(dbx.Params{"u": a.User, "from": from, "to": to, "p": a.Partner, "id": a.ID}).Row(&n)
-	return n == 1, err
+	if !month {
+		out = append(out, Delta{a.Partner, month0, ActiveUsers, sign})
+	}
+	return out, nil
 }
 
 // messagePartner returns the partner of the conversation a message is in, or
