@@ -661,3 +661,93 @@ func BenchmarkKPIRebuild(b *testing.B) {
 		}
 	}
 }
+
+// TestKPIHooksAgreeWithRebuildOnSeededNetwork starts from a generated
+// network (rolled up by a rebuild), writes through the hooks on top of it —
+// activity of every kind by its people on many days, stage moves of its
+// deals, certificates revoked and issued — and checks the hook-kept tables
+// against a fresh rebuild.
+func TestKPIHooksAgreeWithRebuildOnSeededNetwork(t *testing.T) {
+	app := testapp.New(t)
+	o := seed.Options{Partners: 15, Users: 120, Deals: 400, Events: 4000, Months: 6, Seed: 11, Force: true,
+		Until: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
+	if err := seed.Run(app, o, nil); err != nil {
+		t.Fatal(err)
+	}
+	var people []struct {
+		ID      string `db:"id"`
+		Partner string `db:"partner"`
+	}
+	if err := app.DB().NewQuery(`SELECT id, partner FROM users WHERE email LIKE '%@seed11.test' AND partner != '' ORDER BY id`).All(&people); err != nil {
+		t.Fatal(err)
+	}
+	kinds := []string{activity.KindProfileUpdated}
+	for _, m := range kpi.ActivityMetrics {
+		kinds = append(kinds, m.Kind)
+	}
+	start := day("2026-05-01 08:00")
+	for i := range 300 {
+		p := people[(i*13)%len(people)]
+		kpiEvent(t, app, p.ID, p.Partner, kinds[i%len(kinds)], start.Add(time.Duration(i*17)*time.Hour))
+	}
+
+	// Stage moves of open deals, as the deals hooks would record them.
+	var open []*core.Record
+	if err := app.RecordQuery("deals").AndWhere(dbx.NewExp("status = 'approved' AND stage IN ('registered', 'qualified', 'proposal', 'negotiation')")).
+		OrderBy("id").Limit(40).All(&open); err != nil {
+		t.Fatal(err)
+	}
+	if len(open) < 10 {
+		t.Fatalf("only %d open deals generated", len(open))
+	}
+	for i, d := range open {
+		from := kpi.DealState{Stage: d.GetString("stage"), Status: "approved", Amount: d.GetFloat("amount_base")}
+		to := from
+		switch i % 3 {
+		case 0:
+			to.Stage = "won"
+		case 1:
+			to.Stage = "lost"
+		case 2:
+			to.Amount = from.Amount * 1.25
+		}
+		dealStep(t, app, d, day("2026-10-20 10:00").Add(time.Duration(i)*time.Hour), from, to)
+	}
+
+	// Certificates: revoke some valid ones, issue new ones.
+	var valid []*core.Record
+	if err := app.RecordQuery("certificates").AndWhere(dbx.NewExp("status = 'valid'")).OrderBy("id").Limit(4).All(&valid); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range valid {
+		c.Set("status", "revoked")
+		c.Set("revocation_reason", "Auditoria")
+		if err := app.Save(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	certs, _ := app.FindCollectionByNameOrId("certificates")
+	var certification string
+	if err := app.DB().NewQuery("SELECT id FROM certifications ORDER BY id LIMIT 1").Row(&certification); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		p := people[(i*7)%len(people)]
+		r := core.NewRecord(certs)
+		r.Set("user", p.ID)
+		r.Set("partner", p.Partner)
+		r.Set("certification", certification)
+		r.Set("code", strings.ToUpper(core.GenerateDefaultRandomId()+"ABCDE"))
+		r.Set("issued", day("2026-06-01 09:00").AddDate(0, 0, i*9))
+		r.Set("status", "valid")
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	incremental := rollups(t, app)
+	if _, err := kpi.Rebuild(app); err != nil {
+		t.Fatal(err)
+	}
+	assertSame(t, "hooks on a seeded network vs rebuild", rollups(t, app), incremental)
+}
