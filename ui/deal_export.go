@@ -76,7 +76,7 @@ func (u *portal) dealExport(e *core.RequestEvent) error {
 		batch = batch[:0]
 		return nil
 	}
-	err = access.EachVisible(e.App, info, "deals", access.StreamOptions{Where: where, Sort: f.Sort}, func(r *core.Record) error {
+	err = access.EachVisible(e.App, info, "deals", access.StreamOptions{Where: append(where, dealScope(c.User)...), Sort: f.Sort}, func(r *core.Record) error {
 		batch = append(batch, r)
 		if len(batch) == dealExportBatch {
 			return flush()

@@ -58,7 +58,7 @@ func (u *portal) dealList(e *core.RequestEvent) error {
 		d.ExportURL += "?" + qs
 	}
 	res, err := access.ListVisible(e.App, info, "deals", access.ListOptions{
-		Where: where, Sort: []string{f.Sort}, Page: page, PerPage: dealsPerPage})
+		Where: append(where, dealScope(c.User)...), Sort: []string{f.Sort}, Page: page, PerPage: dealsPerPage})
 	if err != nil {
 		return err
 	}

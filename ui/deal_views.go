@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/deals"
+	"github.com/ponte-portal/ponte/internal/roles"
 )
 
 // DealView is a deal as the portal shows it. It never carries the hidden
@@ -81,6 +83,12 @@ func parseDealFilter(loc string, q url.Values, staff, admin bool, errs map[strin
 	if admin {
 		f.Manager = q.Get("manager")
 	}
+	if f.Sort == "" {
+		f.Sort = "-submitted"
+	} else if !slices.Contains(dealSorts, f.Sort) {
+		errs["sort"] = tr(loc, "validation.invalid")
+		f.Sort = "-submitted"
+	}
 	var where []dbx.Expression
 	if !utf8.ValidString(f.Q) || utf8.RuneCountInString(f.Q) > 100 {
 		errs["q"] = tr(loc, "validation.search_too_long")
@@ -108,16 +116,19 @@ func parseDealFilter(loc string, q url.Values, staff, admin bool, errs map[strin
 	if f.Status != "" {
 		if !slices.Contains(deals.Statuses, f.Status) {
 			errs["status"] = tr(loc, "validation.invalid")
-		} else {
+		} else if f.Sort == "-submitted" || f.Sort == "submitted" {
+			// (status, submitted) serves this order.
 			where = append(where, dbx.HashExp{"deals.status": f.Status})
+		} else {
+			where = append(where, unindexedIn("deals.status", "dealst", f.Status))
 		}
 	}
 	if f.Stage != "" {
 		switch {
 		case f.Stage == "open":
-			where = append(where, dbx.In("deals.stage", anySlice(deals.OpenStages)...))
+			where = append(where, unindexedIn("deals.stage", "dealsg", deals.OpenStages...))
 		case slices.Contains(deals.Stages, f.Stage):
-			where = append(where, dbx.HashExp{"deals.stage": f.Stage})
+			where = append(where, unindexedIn("deals.stage", "dealsg", f.Stage))
 		default:
 			errs["stage"] = tr(loc, "validation.invalid")
 		}
@@ -138,12 +149,6 @@ func parseDealFilter(loc string, q url.Values, staff, admin bool, errs map[strin
 	}
 	where = append(where, dateRange(loc, "deals.submitted", "from", "to", f.From, f.To, errs)...)
 	where = append(where, dateRange(loc, "deals.expected_close", "close_from", "close_to", f.CloseFrom, f.CloseTo, errs)...)
-	if f.Sort == "" {
-		f.Sort = "-submitted"
-	} else if !slices.Contains(dealSorts, f.Sort) {
-		errs["sort"] = tr(loc, "validation.invalid")
-		f.Sort = "-submitted"
-	}
 	return f, where
 }
 
@@ -188,10 +193,33 @@ func dateRange(loc, column, fromName, toName, from, to string, errs map[string]s
 	return out
 }
 
-func anySlice(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
+// unindexedIn matches column against values with the column behind a unary
+// "+", which keeps SQLite from choosing that column's index: stage and
+// status match a large share of the deals, so walking the sort's index and
+// stopping at the page's end is far cheaper than reading every match and
+// sorting them (1.2 s → milliseconds for open deals by amount at 200,000).
+func unindexedIn(column, name string, values ...string) dbx.Expression {
+	params := dbx.Params{}
+	ph := make([]string, len(values))
+	for i, v := range values {
+		k := fmt.Sprintf("%s%d", name, i)
+		params[k] = v
+		ph[i] = "{:" + k + "}"
 	}
-	return out
+	return dbx.NewExp("+"+column+" IN ("+strings.Join(ph, ", ")+")", params)
+}
+
+// dealScope narrows a partner's list to what the deals rule already limits
+// them to (their organisation; a partner user their own registrations), as
+// plain indexed conditions: the rule is one OR of every role's case, which
+// SQLite cannot use an index for, so without these it would walk every deal
+// to find a partner's hundred. The rule still applies on top.
+func dealScope(user *core.Record) []dbx.Expression {
+	switch roles.Of(user) {
+	case roles.PartnerAdmin:
+		return []dbx.Expression{dbx.HashExp{"deals.partner": user.GetString("partner")}}
+	case roles.PartnerUser:
+		return []dbx.Expression{dbx.HashExp{"deals.partner": user.GetString("partner"), "deals.submitted_by": user.Id}}
+	}
+	return nil
 }
