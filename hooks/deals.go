@@ -286,8 +286,14 @@ func updateDeal(e *core.RecordEvent) error {
 	}
 	actor, user := dealActor(e.App, r, r.GetString("partner"))
 	at, history := dealTime(r)
-	// The server's fields: kept unless this hook changes them below.
-	for _, f := range []string{"customer_key", "domain_key", "amount_base", "conflict", "conflict_with", "closed", "decided", "decided_by"} {
+	// The server's fields: kept unless this hook changes them below. Go code
+	// without a person (PocketBase clearing conflict_with when the other
+	// deal is deleted, imports) may set the conflict fields.
+	kept := []string{"customer_key", "domain_key", "amount_base", "closed", "decided", "decided_by"}
+	if actor != deals.ActorSystem {
+		kept = append(kept, "conflict", "conflict_with")
+	}
+	for _, f := range kept {
 		r.Set(f, old.Get(f))
 	}
 	if actor == deals.ActorPartner || actor == deals.ActorOther {

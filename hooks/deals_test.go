@@ -390,6 +390,28 @@ func TestDealMovesAndHistory(t *testing.T) {
 	}
 }
 
+// TestDealDeleteReferenced: deleting a deal another registration was
+// flagged against (an admin's right) clears the reference and keeps the
+// flagged deal; its history goes with the deleted deal.
+func TestDealDeleteReferenced(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDeals(t, app)
+	r, err := newDeal(t, app, testapp.GlobexUserID, map[string]any{"partner": testapp.PartnerGlobex,
+		"submitted_by": testapp.GlobexUserID, "customer_name": "Acai Industria"})
+	if err != nil || r.GetString("conflict_with") != testapp.DealAcmeApproved {
+		t.Fatalf("setup: %v %q", err, r.GetString("conflict_with"))
+	}
+	if err := app.Delete(mustDeal(t, app, testapp.DealAcmeApproved)); err != nil {
+		t.Fatalf("deleting a referenced deal: %v", err)
+	}
+	if got := mustDeal(t, app, r.Id).GetString("conflict_with"); got != "" {
+		t.Errorf("conflict_with = %q after the other deal was deleted", got)
+	}
+	if n := len(dealEvents(t, app, testapp.DealAcmeApproved)); n != 0 {
+		t.Errorf("%d history rows of a deleted deal", n)
+	}
+}
+
 // TestDealReopenLost: only approvers reopen a lost deal, to an open stage.
 func TestDealReopenLost(t *testing.T) {
 	app := testapp.New(t)
