@@ -9,8 +9,12 @@ package ui_test
 // set of enrolments, with managers seeing only their own partners.
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -587,5 +591,63 @@ func TestTrainingProgressReport(t *testing.T) {
 	r = ana.get("/training/progress/partners/acme-brasil?format=csv")
 	if !strings.Contains(r.Body, "Diego Rocha,Acme Brasil Ltda") || strings.Contains(r.Body, "Fabio") {
 		t.Errorf("Ana's partner CSV:\n%s", r.Body)
+	}
+}
+
+// Lesson videos have their own body limit: a staff upload above the
+// portal's 4 MiB goes through, a declared body over 500 MB gets the 413
+// page before anything is read, and a partner's large body is stopped at
+// the usual limit.
+func TestLessonVideoLimit(t *testing.T) {
+	app, srv := newTrainingAdminServer(t)
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.get("/lessons/" + testapp.LessonBasics1 + "/edit")
+	mp4 := append([]byte{0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2', 0, 0, 0, 0, 'm', 'p', '4', '2', 'i', 's', 'o', 'm'},
+		make([]byte, 5<<20)...)
+	r := taPost(admin, "/lessons/"+testapp.LessonBasics1+"/edit", url.Values{"title": {"Welcome"}}, "video", "welcome.mp4", mp4)
+	expectStatus(t, r, http.StatusSeeOther, "5 MB video")
+	l, _ := app.FindRecordById("lessons", testapp.LessonBasics1)
+	if l.GetString("video") == "" {
+		t.Fatal("5 MB video not stored")
+	}
+
+	// A body declared over the limit: refused from the headers, after at
+	// most the little the server drains before closing.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var cookies []string
+	for _, c := range admin.jar {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	fmt.Fprintf(conn, "POST /lessons/%s/edit HTTP/1.1\r\nHost: x\r\nCookie: %s\r\nAccept-Language: en\r\n"+
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n",
+		testapp.LessonBasics1, strings.Join(cookies, "; "), 600<<20)
+	go func() {
+		chunk := make([]byte, 64<<10)
+		for i := 0; i < 32; i++ { // 2 MB at most, until the server closes
+			if _, err := conn.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "<html") {
+		t.Errorf("600 MB declared: %d\n%s", res.StatusCode, snippet(string(body)))
+	}
+
+	// A partner user's 5 MB body on the same route meets the portal's limit.
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	diego.get("/")
+	r = taPost(diego, "/lessons/"+testapp.LessonBasics1+"/edit", url.Values{"title": {"Hijack"}}, "video", "x.mp4", mp4)
+	if r.Status != http.StatusRequestEntityTooLarge && r.Status != http.StatusForbidden {
+		t.Errorf("partner's 5 MB body: %d", r.Status)
 	}
 }
