@@ -3,6 +3,7 @@ package dashboard
 import (
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -108,9 +109,50 @@ func PartnerScorecard(app core.App, s *Source, p Period) (*Scorecard, error) {
 	return sc, err
 }
 
-// tierMedians reads every active partner of the tier (whoever the viewer
-// is) and returns the median of each scorecard tile and the partner count.
+// BenchmarkTTL is how long a tier's medians for a period are reused: they
+// summarise every active partner of the tier, move slowly, and cost a read
+// of the whole tier's rollups.
+const BenchmarkTTL = 10 * time.Minute
+
+// medianCache keeps tier medians per data dir, tier and period.
+var medianCache = struct {
+	sync.Mutex
+	m map[string]cachedMedians
+}{m: map[string]cachedMedians{}}
+
+type cachedMedians struct {
+	vals  []float64
+	peers int
+	at    time.Time
+}
+
+// tierMedians returns the tier's medians, reusing those computed less than
+// BenchmarkTTL ago.
 func tierMedians(app core.App, tier string, p Period, probs map[string]float64) ([]float64, int, error) {
+	key := app.DataDir() + "|" + tier + "|" + p.From.Format("2006-01-02") + "|" + p.To.Format("2006-01-02")
+	medianCache.Lock()
+	c, ok := medianCache.m[key]
+	medianCache.Unlock()
+	if ok && time.Since(c.at) < BenchmarkTTL {
+		return c.vals, c.peers, nil
+	}
+	vals, peers, err := computeTierMedians(app, tier, p, probs)
+	if err != nil {
+		return nil, 0, err
+	}
+	medianCache.Lock()
+	if len(medianCache.m) > 1000 {
+		clear(medianCache.m)
+	}
+	medianCache.m[key] = cachedMedians{vals: vals, peers: peers, at: time.Now()}
+	medianCache.Unlock()
+	return vals, peers, nil
+}
+
+// computeTierMedians reads every active partner of the tier (whoever the
+// viewer is) and returns the median of each scorecard tile and the partner
+// count.
+func computeTierMedians(app core.App, tier string, p Period, probs map[string]float64) ([]float64, int, error) {
 	b := newBenchmarkSource(app, Filter{Tier: tier, ActiveOnly: true})
 	peers, err := b.Partners()
 	if err != nil {
