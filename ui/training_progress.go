@@ -131,44 +131,17 @@ func visibleSums(app core.App, info *core.RequestInfo, collection, group string,
 	return out, rows.Err()
 }
 
-// visibleBest returns, per value of group, the average over users of each
-// user's best submitted score among the visible quiz attempts matching
-// where, on the (course, user, submitted, score) index.
-func visibleBest(app core.App, info *core.RequestInfo, group string, where ...dbx.Expression) (map[string]float64, error) {
-	c, err := app.FindCachedCollectionByNameOrId("quiz_attempts")
-	if err != nil {
-		return nil, err
+// distinct lists the different values of vals for an IN clause.
+func distinct(vals []string) []any {
+	seen := map[string]bool{}
+	out := make([]any, 0, len(vals))
+	for _, v := range vals {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
 	}
-	if group != "course" && group != "user" && group != "partner" {
-		return nil, fmt.Errorf("visibleBest: unknown group %q", group)
-	}
-	inner := app.RecordQuery(c).Select("quiz_attempts."+group+" AS [[k]]", "quiz_attempts.user AS [[u]]", "MAX(quiz_attempts.score) AS [[best]]").
-		AndWhere(dbx.NewExp("quiz_attempts.submitted != ''"))
-	for _, w := range where {
-		inner.AndWhere(w)
-	}
-	if err := listRule(app, c, info, inner); err != nil {
-		return nil, err
-	}
-	inner.GroupBy("quiz_attempts."+group, "quiz_attempts.user")
-	var rows []struct {
-		K    string  `db:"k"`
-		U    string  `db:"u"`
-		Best float64 `db:"best"`
-	}
-	if err := inner.All(&rows); err != nil {
-		return nil, err
-	}
-	sum, n := map[string]float64{}, map[string]int{}
-	for _, r := range rows {
-		sum[r.K] += r.Best
-		n[r.K]++
-	}
-	out := make(map[string]float64, len(sum))
-	for k, s := range sum {
-		out[k] = s / float64(n[k])
-	}
-	return out, nil
+	return out
 }
 
 // rate is part of whole in whole percent.
@@ -336,6 +309,45 @@ func names(app core.App, info *core.RequestInfo, collection string, idList []str
 	return out, nil
 }
 
+// attemptStat is one learner's submitted attempts at a course's quizzes.
+type attemptStat struct {
+	n    int
+	best float64
+}
+
+// attemptStats counts the visible submitted attempts matching where and
+// their best score per user and course, in one query under the attempts'
+// List rule, on the (course, user, submitted, score) index.
+func attemptStats(app core.App, info *core.RequestInfo, where ...dbx.Expression) (map[string]attemptStat, error) {
+	c, err := app.FindCachedCollectionByNameOrId("quiz_attempts")
+	if err != nil {
+		return nil, err
+	}
+	q := app.RecordQuery(c).Select("quiz_attempts.user AS [[u]]", "quiz_attempts.course AS [[c]]",
+		"COUNT(DISTINCT quiz_attempts.id) AS [[n]]", "MAX(quiz_attempts.score) AS [[best]]")
+	for _, w := range where {
+		q.AndWhere(w)
+	}
+	if err := listRule(app, c, info, q); err != nil {
+		return nil, err
+	}
+	q.GroupBy("quiz_attempts.user", "quiz_attempts.course")
+	var rows []struct {
+		U    string  `db:"u"`
+		C    string  `db:"c"`
+		N    int     `db:"n"`
+		Best float64 `db:"best"`
+	}
+	if err := q.All(&rows); err != nil {
+		return nil, err
+	}
+	out := make(map[string]attemptStat, len(rows))
+	for _, r := range rows {
+		out[r.U+"/"+r.C] = attemptStat{n: r.N, best: r.Best}
+	}
+	return out, nil
+}
+
 // learnerRows turns a page of enrolments into learner lines: names,
 // partners and courses in one query each, attempts and best scores in one
 // grouped query each (no query per learner).
@@ -361,42 +373,13 @@ func learnerRows(app core.App, info *core.RequestInfo, enrols []*core.Record) ([
 	if err != nil {
 		return nil, err
 	}
-	uargs := make([]any, len(users))
-	for i, id := range users {
-		uargs[i] = id
-	}
-	cargs := make([]any, len(courses))
-	for i, id := range courses {
-		cargs[i] = id
-	}
+	uargs, cargs := distinct(users), distinct(courses)
 	where := []dbx.Expression{dbx.In("quiz_attempts.user", uargs...), dbx.In("quiz_attempts.course", cargs...),
 		dbx.NewExp("quiz_attempts.submitted != ''")}
-	// Attempts and best score per (user, course): grouped by user within
-	// each course of the page (a course page has one course; a partner
-	// page a handful).
-	attempts := map[string]int{}
-	best := map[string]float64{}
-	seenCourse := map[string]bool{}
-	for _, c := range courses {
-		if seenCourse[c] {
-			continue
-		}
-		seenCourse[c] = true
-		w := append([]dbx.Expression{dbx.HashExp{"quiz_attempts.course": c}}, where...)
-		n, err := access.CountVisibleBy(app, info, "quiz_attempts", "user", "", 0, w...)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range n {
-			attempts[g.Key+"/"+c] = g.Rows
-		}
-		b, err := visibleBest(app, info, "user", w...)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range b {
-			best[k+"/"+c] = v
-		}
+	// Attempts and best score per (user, course), in one grouped query.
+	stats, err := attemptStats(app, info, where...)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]LearnerProgress, 0, len(enrols))
 	for _, r := range enrols {
@@ -417,9 +400,9 @@ func learnerRows(app core.App, info *core.RequestInfo, enrols []*core.Record) ([
 		if c := courseRecs[r.GetString("course")]; c != nil {
 			l.Course, l.CourseSlug = c.GetString("title"), c.GetString("slug")
 		}
-		key := r.GetString("user") + "/" + r.GetString("course")
-		l.Attempts = attempts[key]
-		l.Best, l.Scored = best[key]
+		if st, ok := stats[r.GetString("user")+"/"+r.GetString("course")]; ok {
+			l.Attempts, l.Best, l.Scored = st.n, st.best, true
+		}
 		out = append(out, l)
 	}
 	return out, nil
