@@ -190,7 +190,17 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 	q := s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
 		From(table + " k").
 		Where(dbx.In("k.metric", ms...))
-	if join {
+	if g == ByPartner && table == "kpi_monthly" {
+		// Partner by partner (a CROSS JOIN keeps partners the outer loop)
+		// through the (partner, metric, month, value) index: rows come
+		// grouped already, with no sort of the whole programme's rows into
+		// a temporary b-tree.
+		join, key = true, "dp.id"
+		q = s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
+			From("partners dp").
+			Join("CROSS JOIN", "kpi_monthly k", dbx.NewExp("k.partner = dp.id")).
+			Where(dbx.In("k.metric", ms...))
+	} else if join {
 		q.InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner"))
 	}
 	if from != "" {
