@@ -8,6 +8,7 @@ package access_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -202,6 +203,17 @@ func TestRulesAPIDealConflictHidden(t *testing.T) {
 		l.Name = a.name + " lists deals after a conflict → nothing of Acme"
 		l.ExpectedContent = []string{`"conflict":true`}
 		s = append(s, l)
+		// Nor can the hidden relation be expanded (ignored) or filtered on
+		// (refused), which would tell its target a bit at a time.
+		for q, status := range map[string]int{"?expand=conflict_with": http.StatusOK,
+			"?filter=" + url.QueryEscape(`conflict_with="`+testapp.DealAcmeApproved+`"`): http.StatusBadRequest,
+			"?filter=" + url.QueryEscape(`conflict_with.partner.name~"Acme"`):            http.StatusBadRequest} {
+			x := l
+			x.URL = recordsURL("deals") + q
+			x.Name = fmt.Sprintf("%s lists deals%s → %d", a.name, q, status)
+			x.ExpectedStatus, x.ExpectedContent = status, []string{map[bool]string{true: `"conflict":true`, false: statusFrag(status)}[status == http.StatusOK]}
+			s = append(s, x)
+		}
 	}
 	run(t, s)
 }
