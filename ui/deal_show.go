@@ -17,7 +17,8 @@ import (
 // DealEventView is one row of a deal's history.
 type DealEventView struct {
 	At                                         time.Time
-	Who                                        string // "" for the vendor team or the system
+	Who                                        string // "" when the viewer may not see who
+	System                                     bool   // made by the portal itself (the expiry job, imports)
 	FromStage, ToStage, FromStatus, ToStatus   string
 	FromBase, ToBase                           float64
 	Comment                                    string
@@ -169,6 +170,7 @@ func dealHistory(app core.App, info *core.RequestInfo, id string) ([]*DealEventV
 		if u := users[r.GetString("user")]; u != nil {
 			ev.Who = u.GetString("name")
 		}
+		ev.System = r.GetString("user") == ""
 		ev.Created = ev.FromStatus == "" && ev.FromStage == ""
 		ev.StageChanged = !ev.Created && ev.FromStage != ev.ToStage
 		ev.StatusChanged = !ev.Created && ev.FromStatus != ev.ToStatus
