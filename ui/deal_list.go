@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -26,7 +29,24 @@ type dealListData struct {
 	Filtered           bool
 	ExportURL          string
 	Base               string
+	// Totals sum the filtered deals per currency and in the base currency,
+	// shown only when the list is one partner's (see dealTotals).
+	Totals    []DealTotal
+	TotalBase float64
+	TotalN    int
 }
+
+// DealTotal is the sum of the listed deals in one currency.
+type DealTotal struct {
+	Currency string
+	Amount   float64
+}
+
+// maxTotalDeals bounds the deals dealTotals reads for a page view.
+const maxTotalDeals = 5000
+
+// errTooManyForTotals stops dealTotals past maxTotalDeals.
+var errTooManyForTotals = errors.New("deals: too many deals to total on a page view")
 
 // dealList lists the deals the List rule lets the user see (partner users
 // their own, partner admins their organisation's, managers their partners',
@@ -70,7 +90,41 @@ func (u *portal) dealList(e *core.RequestEvent) error {
 		delete(filters, "sort")
 	}
 	d.Pager = newPager("/deals", filters, page, res.HasMore)
+	if roles.IsPartnerRole(role) || f.Partner != "" {
+		if err := dealTotals(e.App, info, append(where, dealScope(c.User)...), d); err != nil {
+			return err
+		}
+	}
 	return u.render(e, http.StatusOK, "deal_list", p)
+}
+
+// dealTotals sums the filtered deals of one partner (a partner's own list,
+// or staff filtering by partner) per currency and in the base currency,
+// under the List rule, reading the partner's index range; past
+// maxTotalDeals it gives up and shows no totals rather than slow the page.
+func dealTotals(app core.App, info *core.RequestInfo, where []dbx.Expression, d *dealListData) error {
+	sums := map[string]float64{}
+	n, base := 0, 0.0
+	err := access.EachVisible(app, info, "deals", access.StreamOptions{Where: where}, func(r *core.Record) error {
+		if n++; n > maxTotalDeals {
+			return errTooManyForTotals
+		}
+		sums[r.GetString("currency")] += r.GetFloat("amount")
+		base += r.GetFloat("amount_base")
+		return nil
+	})
+	if errors.Is(err, errTooManyForTotals) || n == 0 {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.TotalN, d.TotalBase = n, base
+	for cur, a := range sums {
+		d.Totals = append(d.Totals, DealTotal{Currency: cur, Amount: a})
+	}
+	slices.SortFunc(d.Totals, func(a, b DealTotal) int { return strings.Compare(a.Currency, b.Currency) })
+	return nil
 }
 
 // dealViews maps a page of deals with their partners' and submitters' names

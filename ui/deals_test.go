@@ -122,10 +122,17 @@ func TestDealListFilters(t *testing.T) {
 	listed("/deals?from="+time.Now().AddDate(0, 0, -3).UTC().Format(time.DateOnly)+"&to="+today, testapp.DealAcmePending, testapp.DealGlobexPending)
 	listed("/deals?sort=-amount_base&stage=lost", testapp.DealGlobexLost)
 
+	// One partner's list shows its totals: Globex's three deals are
+	// 90,000 + 50,000 + 25,000 BRL (300,000 MXN and 15,000 USD).
+	r0 := admin.get("/deals?partner=" + testapp.PartnerGlobex)
+	expectContains(t, r0, "Globex totals", "3 deals in total: <strong>R$165,000.00</strong>", "(MX$300,000.00 + $15,000.00)")
+	expectNotContains(t, admin.get("/deals"), "admin's unfiltered list", "in total")
+
 	// A partner filter means nothing to a partner: the rule still decides.
 	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
 	r := diego.get("/deals?partner=" + testapp.PartnerGlobex)
 	expectNotContains(t, r, "partner filter by a partner", dealCustomers[testapp.DealGlobexApproved])
+	expectContains(t, r, "Diego's totals", "2 negócios no total")
 
 	// Bad filters: 400, translated beside the field, values kept.
 	carla := signedIn(t, app, srv, testapp.AcmeAdminEmail)
