@@ -23,13 +23,13 @@ import (
 const (
 	// NotifyDealSubmitted tells the partner's channel manager (the admins
 	// when it has none) that a registration awaits a decision.
-	NotifyDealSubmitted = "deal.submitted"
+	NotifyDealSubmitted = notify.KindDealSubmitted
 	// NotifyDealApproved tells the submitter their registration was approved.
-	NotifyDealApproved = "deal.approved"
+	NotifyDealApproved = notify.KindDealApproved
 	// NotifyDealRejected tells the submitter it was rejected, with the reason.
-	NotifyDealRejected = "deal.rejected"
+	NotifyDealRejected = notify.KindDealRejected
 	// NotifyDealExpired tells the submitter its protection has ended.
-	NotifyDealExpired = "deal.expired"
+	NotifyDealExpired = notify.KindDealExpired
 )
 
 // Deal limits checked by the hooks.
