@@ -42,7 +42,7 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"document_folders":          {"parent"},
 
 		"certifications":   {"name"},
-		"courses":          {"slug", "published", "certification", "updated"},
+		"courses":          {"slug", "published", "certification", "updated", "level", "language"},
 		"lessons":          {"course"},
 		"quizzes":          {"course", "lesson"},
 		"quiz_questions":   {"quiz"},
@@ -51,10 +51,13 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"quiz_attempts":    {"user", "quiz", "partner"},
 		"certificates":     {"code", "user", "partner", "certification", "status"},
 		"currency_rates":   {"currency"},
-		"deals":            {"partner", "submitted_by", "status", "customer_key", "domain_key", "stage", "submitted"},
+		"deals":            {"partner", "submitted_by", "status", "customer_key", "domain_key", "stage", "submitted", "amount_base", "expected_close"},
 		"deal_events":      {"deal", "partner", "at"},
 		"kpi_daily":        {"partner", "metric"},
 		"kpi_monthly":      {"partner", "metric"},
+
+		"certificate_counts":    {"certification", "partner"},
+		"course_progress_stats": {"course", "partner"},
 	}
 	for table, cols := range need {
 		var rows []struct {
