@@ -72,6 +72,13 @@ func TestDashboardStaffFigures(t *testing.T) {
 		"66.7%", "40.0%", "&#43;26.7 pts", "Acme Brasil Ltda", "Globex México", "data-chart", "echarts.min.js",
 		`href="/partners/acme-brasil/scorecard"`, "/dashboard/export/trend.csv?from=2025-01-01&amp;to=2025-12-31")
 
+	// CSP-safe: charts are data attributes drawn by js/charts.js, scripts
+	// are files with the page's nonce, no inline style or script.
+	expectNotContains(t, page, "admin dashboard", "<script>", "<style", ` style="`, "echarts.init(")
+	if !strings.Contains(page.Body, `js/charts.js" nonce="`) {
+		t.Error("charts.js is not loaded with the page's nonce")
+	}
+
 	kpis := csvMap(readCSV(t, admin, "/dashboard/export/kpis.csv"+year2025))
 	expectRow(t, "kpis", kpis, "revenue", "6000", "1500", "3.0000")
 	expectRow(t, "kpis", kpis, "pipeline", "6500", "2000", "2.2500")
