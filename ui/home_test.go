@@ -67,3 +67,16 @@ func TestCatalogueLinksStaffToTheirTools(t *testing.T) {
 	expectNotContains(t, diego.get("/courses"), "diego catalogue", `href="/courses/new"`, `href="/training/progress"`)
 	expectNotContains(t, diego.get("/courses/partner-101"), "diego course", `href="/courses/partner-101/edit"`)
 }
+
+// TestPartnerPageLinksTheScorecard: the partner page links the scorecard for
+// the viewers the scorecard admits (the partner's staff and its admin), and
+// not for a partner user, whom the scorecard refuses.
+func TestPartnerPageLinksTheScorecard(t *testing.T) {
+	app, srv := newServer(t)
+	link := `href="/partners/acme-brasil/scorecard"`
+	expectContains(t, signedIn(t, app, srv, testapp.ManagerAnaEmail).get("/partners/acme-brasil"), "ana", link)
+	expectContains(t, signedIn(t, app, srv, testapp.AcmeAdminEmail).get("/organisation"), "carla", link)
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	expectNotContains(t, diego.get("/organisation"), "diego", link)
+	expectStatus(t, diego.get("/partners/acme-brasil/scorecard"), 404, "diego's scorecard")
+}

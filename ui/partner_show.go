@@ -24,6 +24,9 @@ type partnerShowData struct {
 	Manage bool
 	// EditURL is set when the viewer may edit the company profile.
 	EditURL string
+	// ScorecardURL is set for the viewers the scorecard admits: staff who
+	// see the partner and the partner's own admin.
+	ScorecardURL string
 	// Activity is the partner's latest events, for viewers the activity List
 	// rule shows them to (staff of the partner, its partner admin).
 	Activity     []ActivityView
@@ -120,6 +123,7 @@ func (u *portal) partnerShowData(e *core.RequestEvent, info *core.RequestInfo, r
 	user := getCtx(e).User
 	if r := roles.Of(user); roles.IsStaff(r) || r == roles.PartnerAdmin {
 		d.ShowActivity = true
+		d.ScorecardURL = "/partners/" + rec.GetString("slug") + "/scorecard"
 		if d.Activity, err = recentActivity(e.App, info, rec.Id); err != nil {
 			return nil, err
 		}
