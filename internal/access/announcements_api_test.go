@@ -31,7 +31,7 @@ func annFactory(t testing.TB) *tests.TestApp {
 func runAnn(t *testing.T, scenarios []tests.ApiScenario) {
 	t.Helper()
 	for i := range scenarios {
-		scenarios[i].TestAppFactory = annFactory
+		scenarios[i].TestAppFactory = cachedAnnFactory
 	}
 	run(t, scenarios)
 }
@@ -264,3 +264,6 @@ func readOf(id, ann, user string) setupFunc {
 		saveNew(t, app, "announcement_reads", id, map[string]any{"announcement": ann, "user": user})
 	}
 }
+
+// cachedAnnFactory is annFactory seeded once per test binary and cloned for each scenario.
+var cachedAnnFactory = testapp.Cached(annFactory)

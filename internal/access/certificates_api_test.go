@@ -87,7 +87,7 @@ func certFactory(t testing.TB) *tests.TestApp {
 func runCert(t *testing.T, scenarios []tests.ApiScenario) {
 	t.Helper()
 	for i := range scenarios {
-		scenarios[i].TestAppFactory = certFactory
+		scenarios[i].TestAppFactory = cachedCertFactory
 	}
 	run(t, scenarios)
 }
@@ -285,3 +285,6 @@ func TestCertificateCountsAPI(t *testing.T) {
 }
 
 func statusTotal(n int) string { return `"totalItems":` + strconv.Itoa(n) }
+
+// cachedCertFactory is certFactory seeded once per test binary and cloned for each scenario.
+var cachedCertFactory = testapp.Cached(certFactory)

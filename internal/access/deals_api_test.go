@@ -17,8 +17,22 @@ import (
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
-// seedDeals is the setup of every deal scenario.
-func seedDeals(t testing.TB, app *tests.TestApp) { testapp.SeedDeals(t, app) }
+// dealsFactory is the fixture with the fixture deals and rates, seeded once
+// per test binary (the deals hooks make seeding cost more than a scenario).
+var dealsFactory = testapp.Cached(func(t testing.TB) *tests.TestApp {
+	app := testapp.Factory(t)
+	testapp.SeedDeals(t, app)
+	return app
+})
+
+// runDeals runs scenarios on dealsFactory.
+func runDeals(t *testing.T, scenarios []tests.ApiScenario) {
+	t.Helper()
+	for i := range scenarios {
+		scenarios[i].TestAppFactory = dealsFactory
+	}
+	run(t, scenarios)
+}
 
 var (
 	allDeals = []string{testapp.DealAcmeApproved, testapp.DealAcmePending, testapp.DealAcmeWon,
@@ -75,7 +89,7 @@ func dealUnchanged(id string) afterFunc {
 }
 
 func dealUpdate(a actor, id, label string, body map[string]any, allowed bool, refused int) tests.ApiScenario {
-	s := updateS(nil, a, "deals", id, label, body, allowed, refused, seedDeals, snapshotDeals)
+	s := updateS(nil, a, "deals", id, label, body, allowed, refused, snapshotDeals)
 	if !allowed {
 		s.AfterTestFunc = afterAll(dealUnchanged(id))
 	}
@@ -86,13 +100,13 @@ func TestRulesAPIDeals(t *testing.T) {
 	var s []tests.ApiScenario
 	for _, a := range actors {
 		vis := dealsVisible[a]
-		s = append(s, listS(a, "deals", allDeals, vis, []string{`"conflict_with"`}, seedDeals))
+		s = append(s, listS(a, "deals", allDeals, vis, []string{`"conflict_with"`}))
 		for _, id := range allDeals {
 			visible := false
 			for _, v := range vis {
 				visible = visible || v == id
 			}
-			s = append(s, viewS(a, "deals", id, "deal "+id, visible, []string{`"conflict_with"`}, seedDeals))
+			s = append(s, viewS(a, "deals", id, "deal "+id, visible, []string{`"conflict_with"`}))
 		}
 	}
 
@@ -107,11 +121,11 @@ func TestRulesAPIDeals(t *testing.T) {
 		return b
 	}
 	created := func(n int) afterFunc { return countWith("deals", "customer_name", "Rest Cliente Ltda", n) }
-	okCreate := createS(acmeUser, "deals", "a deal of Acme as himself", own(testapp.PartnerAcme, testapp.AcmeUserID, nil), http.StatusOK, created(1), seedDeals)
+	okCreate := createS(acmeUser, "deals", "a deal of Acme as himself", own(testapp.PartnerAcme, testapp.AcmeUserID, nil), http.StatusOK, created(1))
 	okCreate.ExpectedContent = []string{`"status":"pending"`, `"customer_key":"rest cliente"`, `"amount_base":1234`}
 	okCreate.NotExpectedContent = []string{`"conflict_with"`}
 	s = append(s, okCreate)
-	okAdmin := createS(globexAdmin, "deals", "a deal of Globex as herself", own(testapp.PartnerGlobex, testapp.GlobexAdminID, nil), http.StatusOK, created(1), seedDeals)
+	okAdmin := createS(globexAdmin, "deals", "a deal of Globex as herself", own(testapp.PartnerGlobex, testapp.GlobexAdminID, nil), http.StatusOK, created(1))
 	okAdmin.ExpectedContent = []string{`"status":"pending"`}
 	s = append(s, okAdmin)
 	refusedCreates := []struct {
@@ -131,11 +145,11 @@ func TestRulesAPIDeals(t *testing.T) {
 		{acmeUser, "a deal with its own base amount", own(testapp.PartnerAcme, testapp.AcmeUserID, map[string]any{"amount_base": 1})},
 	}
 	for _, c := range refusedCreates {
-		s = append(s, createS(c.a, "deals", c.label, c.body, http.StatusBadRequest, created(0), seedDeals))
+		s = append(s, createS(c.a, "deals", c.label, c.body, http.StatusBadRequest, created(0)))
 	}
 	// The hidden conflict_with is not the caller's to set: it is dropped.
 	pointing := createS(acmeUser, "deals", "a deal pointing at a conflict", own(testapp.PartnerAcme, testapp.AcmeUserID,
-		map[string]any{"conflict_with": testapp.DealGlobexApproved}), http.StatusOK, countWith("deals", "conflict_with", testapp.DealGlobexApproved, 0), seedDeals)
+		map[string]any{"conflict_with": testapp.DealGlobexApproved}), http.StatusOK, countWith("deals", "conflict_with", testapp.DealGlobexApproved, 0))
 	pointing.ExpectedContent = []string{`"conflict":false`}
 	pointing.NotExpectedContent = []string{testapp.DealGlobexApproved}
 	s = append(s, pointing)
@@ -171,9 +185,9 @@ func TestRulesAPIDeals(t *testing.T) {
 				if _, err := app.FindRecordById("deals", testapp.DealAcmePending); err != nil {
 					t.Error("refused delete removed the deal")
 				}
-			}), seedDeals))
+			})))
 	}
-	run(t, s)
+	runDeals(t, s)
 }
 
 // TestRulesAPIDealConflictHidden: a registration that conflicts with
@@ -184,13 +198,13 @@ func TestRulesAPIDealConflictHidden(t *testing.T) {
 	body := map[string]any{"partner": testapp.PartnerGlobex, "submitted_by": testapp.GlobexUserID,
 		"customer_name": "ACAI INDUSTRIA S/A", "product": "Ponte", "amount": 10, "currency": "USD"}
 	c := createS(globexUser, "deals", "a deal for Acme's protected customer", body, http.StatusOK,
-		countWith("deals", "customer_key", "acai industria", 2), seedDeals)
+		countWith("deals", "customer_key", "acai industria", 2))
 	c.ExpectedContent = []string{`"conflict":true`, `"status":"pending"`}
 	c.NotExpectedContent = hidden
 	var s []tests.ApiScenario
 	s = append(s, c)
 	for _, a := range []actor{globexUser, globexAdmin} {
-		l := listS(a, "deals", nil, nil, hidden, seedDeals, func(t testing.TB, app *tests.TestApp) {
+		l := listS(a, "deals", nil, nil, hidden, func(t testing.TB, app *tests.TestApp) {
 			col, _ := app.FindCollectionByNameOrId("deals")
 			r := core.NewRecord(col)
 			for k, v := range body {
@@ -215,7 +229,7 @@ func TestRulesAPIDealConflictHidden(t *testing.T) {
 			s = append(s, x)
 		}
 	}
-	run(t, s)
+	runDeals(t, s)
 }
 
 func TestRulesAPIDealEvents(t *testing.T) {
@@ -232,12 +246,12 @@ func TestRulesAPIDealEvents(t *testing.T) {
 				notExpected = append(notExpected, `"deal":"`+id+`"`)
 			}
 		}
-		l := listS(a, "deal_events", nil, nil, notExpected, seedDeals)
+		l := listS(a, "deal_events", nil, nil, notExpected)
 		l.Name = fmt.Sprintf("%s lists deal_events → exactly %d", a.name, n)
 		l.ExpectedContent = []string{fmt.Sprintf(`"totalItems":%d`, n)}
 		s = append(s, l)
 		ev := map[string]any{"deal": testapp.DealAcmeApproved, "partner": testapp.PartnerAcme, "to_stage": "won", "at": "2026-01-01 00:00:00.000Z"}
-		s = append(s, createS(a, "deal_events", "a history row", ev, http.StatusForbidden, countWith("deal_events", "to_stage", "won", 1), seedDeals))
+		s = append(s, createS(a, "deal_events", "a history row", ev, http.StatusForbidden, countWith("deal_events", "to_stage", "won", 1)))
 	}
 	// Rows can be neither changed nor deleted through the API, even by admins.
 	for _, a := range []actor{admin, ana, acmeUser} {
@@ -246,18 +260,18 @@ func TestRulesAPIDealEvents(t *testing.T) {
 				Name:   fmt.Sprintf("%s %s a history row → 403", a.name, method),
 				Method: method, URL: recordsURL("deal_events") + "/x",
 				Body:           jsonBody(map[string]any{"to_stage": "lost"}),
-				TestAppFactory: testapp.Factory, BeforeTestFunc: as(a, seedDeals),
+				TestAppFactory: testapp.Factory, BeforeTestFunc: as(a),
 				ExpectedStatus: http.StatusForbidden, ExpectedContent: []string{statusFrag(403)},
 			})
 		}
 	}
-	run(t, s)
+	runDeals(t, s)
 }
 
 func TestRulesAPICurrencyRates(t *testing.T) {
 	var s []tests.ApiScenario
 	for _, a := range actors {
-		l := listS(a, "currency_rates", nil, nil, nil, seedDeals)
+		l := listS(a, "currency_rates", nil, nil, nil)
 		want := 3
 		if a == guest {
 			want = 0
@@ -270,15 +284,15 @@ func TestRulesAPICurrencyRates(t *testing.T) {
 			st = http.StatusOK
 		}
 		s = append(s, createS(a, "currency_rates", "a GBP rate", map[string]any{"currency": "GBP", "rate": 6.5}, st,
-			countWith("currency_rates", "currency", "GBP", map[bool]int{true: 1, false: 0}[a == admin]), seedDeals))
+			countWith("currency_rates", "currency", "GBP", map[bool]int{true: 1, false: 0}[a == admin])))
 		refused := http.StatusNotFound
-		s = append(s, updateS(nil, a, "currency_rates", rateCHF, "the CHF rate", map[string]any{"rate": 6.1}, a == admin, refused, seedDeals, seedCHF))
+		s = append(s, updateS(nil, a, "currency_rates", rateCHF, "the CHF rate", map[string]any{"rate": 6.1}, a == admin, refused, seedCHF))
 		s = append(s, deleteS(a, "currency_rates", rateCHF, "the CHF rate", a == admin, refused,
-			countWith("currency_rates", "currency", "CHF", 1), seedDeals, seedCHF))
+			countWith("currency_rates", "currency", "CHF", 1), seedCHF))
 	}
 	// The code of a rate never changes, not even for an admin.
-	s = append(s, updateS(nil, admin, "currency_rates", rateCHF, "the CHF rate", map[string]any{"currency": "XAU"}, false, http.StatusNotFound, seedDeals, seedCHF))
-	run(t, s)
+	s = append(s, updateS(nil, admin, "currency_rates", rateCHF, "the CHF rate", map[string]any{"currency": "XAU"}, false, http.StatusNotFound, seedCHF))
+	runDeals(t, s)
 }
 
 // rateCHF is a rate with a fixed id for the update and delete scenarios.

@@ -333,7 +333,7 @@ func runDocs(t *testing.T, scenarios []tests.ApiScenario) {
 	}
 	for _, s := range scenarios {
 		sc := s
-		sc.TestAppFactory = docFactory
+		sc.TestAppFactory = cachedDocFactory
 		var body string
 		if sc.Body != nil {
 			b, err := io.ReadAll(sc.Body)
@@ -1063,3 +1063,6 @@ func TestDocumentsAPIStats(t *testing.T) {
 	}
 	runDocs(t, s)
 }
+
+// cachedDocFactory is docFactory seeded once per test binary and cloned for each scenario.
+var cachedDocFactory = testapp.Cached(docFactory)

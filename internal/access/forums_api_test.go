@@ -42,7 +42,7 @@ func runForums(t *testing.T, scenarios []tests.ApiScenario) {
 		seen[s.Name] = true
 	}
 	for _, s := range scenarios {
-		s.TestAppFactory = forumFactory
+		s.TestAppFactory = cachedForumFactory
 		s.Test(t)
 	}
 }
@@ -536,3 +536,6 @@ func TestForumsAPIReports(t *testing.T) {
 	})
 	runForums(t, s)
 }
+
+// cachedForumFactory is forumFactory seeded once per test binary and cloned for each scenario.
+var cachedForumFactory = testapp.Cached(forumFactory)

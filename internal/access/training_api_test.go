@@ -64,7 +64,7 @@ func learnFactory(t testing.TB) *tests.TestApp {
 func runLearn(t *testing.T, scenarios []tests.ApiScenario) {
 	t.Helper()
 	for i := range scenarios {
-		scenarios[i].TestAppFactory = learnFactory
+		scenarios[i].TestAppFactory = cachedLearnFactory
 	}
 	run(t, scenarios)
 }
@@ -363,3 +363,6 @@ func TestTrainingAPIAttempts(t *testing.T) {
 
 // keep the core import for helpers shared with other matrix files.
 var _ core.App = (*tests.TestApp)(nil)
+
+// cachedLearnFactory is learnFactory seeded once per test binary and cloned for each scenario.
+var cachedLearnFactory = testapp.Cached(learnFactory)

@@ -149,6 +149,11 @@ func CleanupTemplates() {
 	if emptyDir != "" {
 		os.RemoveAll(emptyDir)
 	}
+	cachedMu.Lock()
+	defer cachedMu.Unlock()
+	for _, d := range cachedDirs {
+		os.RemoveAll(d)
+	}
 }
 
 // Token mints a REST auth token for the user with the given e-mail.
@@ -199,4 +204,48 @@ func Serve(t testing.TB, app core.App) http.Handler {
 		t.Fatalf("testapp: serve: %v", err)
 	}
 	return mux
+}
+
+// cachedDirs are the template dirs made by Cached, removed by
+// CleanupTemplates.
+var (
+	cachedMu   sync.Mutex
+	cachedDirs []string
+)
+
+// Cached turns a factory that seeds on top of the fixture (a REST matrix's
+// curriculum, deals or certificates) into one that seeds once per test
+// binary: the first call runs factory and keeps a copy of its data dir;
+// every call clones that copy, which costs a file copy instead of the
+// seeding's hooks and transactions.
+func Cached(factory func(testing.TB) *tests.TestApp) func(testing.TB) *tests.TestApp {
+	var (
+		once sync.Once
+		dir  string
+		err  error
+	)
+	return func(t testing.TB) *tests.TestApp {
+		t.Helper()
+		once.Do(func() { dir, err = snapshot(factory(t)) })
+		return fromTemplate(t, dir, err)
+	}
+}
+
+// snapshot copies app's data dir into a new template dir and cleans app up.
+func snapshot(app *tests.TestApp) (string, error) {
+	defer app.Cleanup()
+	dir, err := os.MkdirTemp("", "ponte-testapp-cached-")
+	if err != nil {
+		return "", err
+	}
+	cachedMu.Lock()
+	cachedDirs = append(cachedDirs, dir)
+	cachedMu.Unlock()
+	if err := app.ResetBootstrapState(); err != nil {
+		return "", err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	return dir, os.CopyFS(dir, os.DirFS(app.DataDir()))
 }
