@@ -184,18 +184,23 @@ func (u *portal) lessonNewSubmit(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/courses/"+course.GetString("slug")+"/edit")
 }
 
-// lessonCourse loads the lesson in the path and its course, both checked
-// against their rules.
-func lessonCourse(e *core.RequestEvent) (lesson, course *core.Record, err error) {
-	lesson, err = staffRecord(e, "lessons")
+// withCourse loads the lesson or quiz (collection) in the path and its
+// course, both checked against their rules.
+func withCourse(e *core.RequestEvent, collection string) (rec, course *core.Record, err error) {
+	rec, err = staffRecord(e, collection)
 	if err != nil {
 		return nil, nil, err
 	}
-	course, err = access.FindVisible(e.App, access.Info(getCtx(e).User, http.MethodGet, nil), "courses", lesson.GetString("course"))
+	course, err = access.FindVisible(e.App, access.Info(getCtx(e).User, http.MethodGet, nil), "courses", rec.GetString("course"))
 	if err != nil {
 		return nil, nil, e.NotFoundError("", err)
 	}
-	return lesson, course, nil
+	return rec, course, nil
+}
+
+// lessonCourse loads the lesson in the path and its course.
+func lessonCourse(e *core.RequestEvent) (lesson, course *core.Record, err error) {
+	return withCourse(e, "lessons")
 }
 
 // lessonEditShow shows the editor of a lesson.

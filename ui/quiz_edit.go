@@ -152,15 +152,7 @@ func (u *portal) quizNewSubmit(e *core.RequestEvent) error {
 
 // quizCourse loads the quiz in the path and its course through their rules.
 func quizCourse(e *core.RequestEvent) (quiz, course *core.Record, err error) {
-	quiz, err = staffRecord(e, "quizzes")
-	if err != nil {
-		return nil, nil, err
-	}
-	course, err = access.FindVisible(e.App, access.Info(getCtx(e).User, http.MethodGet, nil), "courses", quiz.GetString("course"))
-	if err != nil {
-		return nil, nil, e.NotFoundError("", err)
-	}
-	return quiz, course, nil
+	return withCourse(e, "quizzes")
 }
 
 // quizEditShow shows a quiz's settings and its question list.

@@ -62,6 +62,23 @@ func ownAttempt(e *core.RequestEvent, info *core.RequestInfo, quiz *core.Record,
 	return res.Items[0], nil
 }
 
+// ownAttemptInPath loads the quiz of the path (through its course's rules)
+// and the viewer's own attempt whose number is in the path.
+func ownAttemptInPath(e *core.RequestEvent) (quiz, course, attempt *core.Record, err error) {
+	quiz, course, info, err := learnQuiz(e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n, err := learnAttemptNumber(e)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if attempt, err = ownAttempt(e, info, quiz, n); err != nil {
+		return nil, nil, nil, err
+	}
+	return quiz, course, attempt, nil
+}
+
 // attemptQuestions maps an attempt's questions in its stored order, with
 // the options in the order shown and the learner's answers marked.
 func attemptQuestions(app core.App, quiz, attempt *core.Record, answers training.Answers) ([]LearnQuestionView, error) {
@@ -98,19 +115,11 @@ func attemptQuestions(app core.App, quiz, attempt *core.Record, answers training
 // quizTake shows the form of an open attempt. A submitted attempt goes to
 // its result; one whose time ran out is closed as failed and goes there too.
 func (u *portal) quizTake(e *core.RequestEvent) error {
-	quiz, course, info, err := learnQuiz(e)
+	quiz, course, attempt, err := ownAttemptInPath(e)
 	if err != nil {
 		return err
 	}
-	n, err := learnAttemptNumber(e)
-	if err != nil {
-		return err
-	}
-	attempt, err := ownAttempt(e, info, quiz, n)
-	if err != nil {
-		return err
-	}
-	result := "/quizzes/" + quiz.Id + "/attempts/" + strconv.Itoa(n) + "/result"
+	result := "/quizzes/" + quiz.Id + "/attempts/" + strconv.Itoa(attempt.GetInt("number")) + "/result"
 	if !attempt.GetDateTime("submitted").IsZero() {
 		return e.Redirect(http.StatusSeeOther, result)
 	}
@@ -183,15 +192,7 @@ func readAnswers(e *core.RequestEvent) training.Answers {
 // attempt or naming options the question does not have, or several options
 // for a single-answer question, are a 400 on the form with what was chosen.
 func (u *portal) quizSubmit(e *core.RequestEvent) error {
-	quiz, course, info, err := learnQuiz(e)
-	if err != nil {
-		return err
-	}
-	n, err := learnAttemptNumber(e)
-	if err != nil {
-		return err
-	}
-	attempt, err := ownAttempt(e, info, quiz, n)
+	quiz, course, attempt, err := ownAttemptInPath(e)
 	if err != nil {
 		return err
 	}
@@ -201,7 +202,7 @@ func (u *portal) quizSubmit(e *core.RequestEvent) error {
 		_, err := training.SubmitAttempt(tx, user, quiz, attempt, answers, now())
 		return err
 	})
-	result := "/quizzes/" + quiz.Id + "/attempts/" + strconv.Itoa(n) + "/result"
+	result := "/quizzes/" + quiz.Id + "/attempts/" + strconv.Itoa(attempt.GetInt("number")) + "/result"
 	var ae *training.AnswerError
 	switch {
 	case err == nil:
