@@ -11,7 +11,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/csvexport"
@@ -58,30 +57,6 @@ type progressData struct {
 	CSV      string
 }
 
-// listRule adds collection c's List rule to q the way internal/access
-// does (PocketBase's record field resolver): access offers grouped counts
-// and two-field sums, but the report needs a grouped maximum and five sums
-// in one query.
-func listRule(app core.App, c *core.Collection, info *core.RequestInfo, q *dbx.SelectQuery) error {
-	if info.HasSuperuserAuth() {
-		return nil
-	}
-	if c.ListRule == nil {
-		q.AndWhere(dbx.NewExp("1=0"))
-		return nil
-	}
-	if *c.ListRule == "" {
-		return nil
-	}
-	resolver := core.NewRecordFieldResolver(app, c, info, true)
-	expr, err := search.FilterData(*c.ListRule).BuildExpr(resolver)
-	if err != nil {
-		return err
-	}
-	q.AndWhere(expr)
-	return resolver.UpdateQuery(q)
-}
-
 // visibleSums sums whole-number fields of the visible records of
 // collection per value of group, in one query under the List rule (each
 // record counted once however the rule's joins repeat it).
@@ -105,7 +80,7 @@ func visibleSums(app core.App, info *core.RequestInfo, collection, group string,
 	for _, w := range where {
 		inner.AndWhere(w)
 	}
-	if err := listRule(app, c, info, inner); err != nil {
+	if err := access.ApplyListRule(app, info, c, inner); err != nil {
 		return nil, err
 	}
 	sub := inner.Build()
@@ -328,7 +303,7 @@ func attemptStats(app core.App, info *core.RequestInfo, where ...dbx.Expression)
 	for _, w := range where {
 		q.AndWhere(w)
 	}
-	if err := listRule(app, c, info, q); err != nil {
+	if err := access.ApplyListRule(app, info, c, q); err != nil {
 		return nil, err
 	}
 	q.GroupBy("quiz_attempts.user", "quiz_attempts.course")

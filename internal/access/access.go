@@ -64,6 +64,14 @@ func ruleExpr(app core.App, c *core.Collection, info *core.RequestInfo, rule *st
 	return resolver.UpdateQuery(q)
 }
 
+// ApplyListRule adds collection c's List rule to q, exactly as ListVisible
+// does, for the aggregate queries a report builds itself (grouped sums and
+// maxima the helpers here do not offer). q must select from c's table, or
+// from a table or CTE named like c with the columns its rule reads.
+func ApplyListRule(app core.App, info *core.RequestInfo, c *core.Collection, q *dbx.SelectQuery) error {
+	return ruleExpr(app, c, info, c.ListRule, q)
+}
+
 // FindVisible loads one record by id if the collection's View rule lets the
 // user see it, else ErrNotFound.
 func FindVisible(app core.App, info *core.RequestInfo, collection, id string) (*core.Record, error) {

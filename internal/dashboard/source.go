@@ -7,7 +7,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/ponte-portal/ponte/internal/access"
 )
 
 // Filter narrows the partners whose figures are summed. Empty fields do not
@@ -50,7 +51,7 @@ func newBenchmarkSource(app core.App, f Filter) *Source { return &Source{app: ap
 // visiblePartners evaluates kpi_daily's List rule (kpi_monthly has the same
 // one) once per partner instead of once per rollup row: the rule reads only
 // the row's partner and the viewer, so a row is visible exactly when a row
-// of its partner would be. The rule is run by PocketBase's own resolver
+// of its partner would be. The rule is applied by access.ApplyListRule
 // against a one-row-per-partner table shaped like kpi_daily, as
 // access.CanCreate does for new records; a test keeps the rule partner-only.
 func visiblePartners(app core.App, info *core.RequestInfo) (ids []any, all bool, err error) {
@@ -70,16 +71,8 @@ func visiblePartners(app core.App, info *core.RequestInfo) (ids []any, all bool,
 	q := app.DB().Select("[[dash_kpi_scope.partner]]").
 		PreFragment("WITH [[dash_kpi_scope]] AS (SELECT [[id]] AS [[id]], [[id]] AS [[partner]], '' AS [[day]], '' AS [[metric]], 0 AS [[value]] FROM [[partners]])").
 		From("dash_kpi_scope")
-	if *c.ListRule != "" {
-		r := core.NewRecordFieldResolver(app, &shape, info, true)
-		expr, err := search.FilterData(*c.ListRule).BuildExpr(r)
-		if err != nil {
-			return nil, false, fmt.Errorf("dashboard: kpi rule: %w", err)
-		}
-		q.AndWhere(expr)
-		if err := r.UpdateQuery(q); err != nil {
-			return nil, false, err
-		}
+	if err := access.ApplyListRule(app, info, &shape, q); err != nil {
+		return nil, false, fmt.Errorf("dashboard: kpi rule: %w", err)
 	}
 	var found []string
 	if err := q.Column(&found); err != nil {
