@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"html/template"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -164,38 +162,9 @@ func (u *portal) courseFormPage(e *core.RequestEvent, rec *core.Record) (*Page, 
 }
 
 // checkCover reads the uploaded cover, if any, and checks its size and type
-// before the record validation (whose messages name other image types).
+// (png, jpeg or webp).
 func checkCover(e *core.RequestEvent, loc string, p *Page, body map[string]any) {
-	fhs := e.Request.MultipartForm
-	if fhs == nil || len(fhs.File["cover"]) == 0 || fhs.File["cover"][0].Size == 0 {
-		if formValue(e, "remove_cover") == "1" {
-			body["cover"] = ""
-		}
-		return
-	}
-	fh := fhs.File["cover"][0]
-	if fh.Size > maxCoverBytes {
-		p.Errors["cover"] = tr(loc, "validation.training_admin_cover")
-		return
-	}
-	rd, err := fh.Open()
-	if err != nil {
-		p.Errors["cover"] = tr(loc, "validation.invalid_file")
-		return
-	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(rd, head)
-	rd.Close()
-	if !slices.Contains(coverTypes, http.DetectContentType(bytes.Clone(head[:n]))) {
-		p.Errors["cover"] = tr(loc, "validation.training_admin_cover")
-		return
-	}
-	f, err := uploadedFile(e, "cover")
-	if err != nil || f == nil {
-		p.Errors["cover"] = tr(loc, "validation.invalid_file")
-		return
-	}
-	body["cover"] = f
+	checkedUpload(e, loc, p, body, "cover", maxCoverBytes, coverTypes, "validation.training_admin_cover", nil)
 }
 
 // readCourseForm validates the course form into p and returns the body for

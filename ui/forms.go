@@ -2,9 +2,12 @@ package ui
 
 import (
 	"errors"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -151,6 +154,46 @@ func uploadedFile(e *core.RequestEvent, field string) (*filesystem.File, error) 
 		return nil, nil
 	}
 	return filesystem.NewFileFromMultipart(fhs[0])
+}
+
+// checkedUpload reads the file sent in a multipart form's field, if any:
+// over maxBytes, of a type (sniffed from its first 512 bytes) not in types,
+// or refused by accept (nil accepts all), it puts msgKey's message beside
+// the field; otherwise it puts the file into body. With no file, a ticked
+// "remove_<field>" box clears the field. It runs before the record's own
+// validation, whose messages name types the form does not offer.
+func checkedUpload(e *core.RequestEvent, loc string, p *Page, body map[string]any, field string,
+	maxBytes int64, types []string, msgKey string, accept func(*multipart.FileHeader) bool) {
+	mf := e.Request.MultipartForm
+	if mf == nil || len(mf.File[field]) == 0 || mf.File[field][0].Size == 0 {
+		if formValue(e, "remove_"+field) == "1" {
+			body[field] = ""
+		}
+		return
+	}
+	fh := mf.File[field][0]
+	if fh.Size > maxBytes || (accept != nil && !accept(fh)) {
+		p.Errors[field] = tr(loc, msgKey)
+		return
+	}
+	rd, err := fh.Open()
+	if err != nil {
+		p.Errors[field] = tr(loc, "validation.invalid_file")
+		return
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(rd, head)
+	rd.Close()
+	if !slices.Contains(types, http.DetectContentType(head[:n])) {
+		p.Errors[field] = tr(loc, msgKey)
+		return
+	}
+	f, err := uploadedFile(e, field)
+	if err != nil || f == nil {
+		p.Errors[field] = tr(loc, "validation.invalid_file")
+		return
+	}
+	body[field] = f
 }
 
 // maxPage bounds the page number a list accepts.

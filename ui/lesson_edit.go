@@ -1,9 +1,8 @@
 package ui
 
 import (
-	"bytes"
 	"html/template"
-	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -48,40 +47,12 @@ func (u *portal) lessonFormPage(e *core.RequestEvent, course, rec *core.Record) 
 }
 
 // checkVideo reads the uploaded video, if any, and checks its type by
-// content.
+// content and by extension.
 func checkVideo(e *core.RequestEvent, loc string, p *Page, body map[string]any) {
-	mf := e.Request.MultipartForm
-	if mf == nil || len(mf.File["video"]) == 0 || mf.File["video"][0].Size == 0 {
-		if formValue(e, "remove_video") == "1" {
-			body["video"] = ""
-		}
-		return
-	}
-	fh := mf.File["video"][0]
-	if fh.Size > maxVideoBytes {
-		p.Errors["video"] = tr(loc, "validation.training_admin_video")
-		return
-	}
-	rd, err := fh.Open()
-	if err != nil {
-		p.Errors["video"] = tr(loc, "validation.invalid_file")
-		return
-	}
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(rd, head)
-	rd.Close()
-	ext := strings.ToLower(path.Ext(fh.Filename))
-	if !slices.Contains(videoTypes, http.DetectContentType(bytes.Clone(head[:n]))) ||
-		!slices.Contains([]string{".mp4", ".m4v", ".webm", ".ogg", ".ogv"}, ext) {
-		p.Errors["video"] = tr(loc, "validation.training_admin_video")
-		return
-	}
-	f, err := uploadedFile(e, "video")
-	if err != nil || f == nil {
-		p.Errors["video"] = tr(loc, "validation.invalid_file")
-		return
-	}
-	body["video"] = f
+	checkedUpload(e, loc, p, body, "video", maxVideoBytes, videoTypes, "validation.training_admin_video",
+		func(fh *multipart.FileHeader) bool {
+			return slices.Contains([]string{".mp4", ".m4v", ".webm", ".ogg", ".ogv"}, strings.ToLower(path.Ext(fh.Filename)))
+		})
 }
 
 // readLessonForm validates the lesson form into p and returns the body for
