@@ -84,13 +84,6 @@ func dealActorFromRequest(e *core.RecordRequestEvent) error {
 	return e.Next()
 }
 
-// partnerManager returns the channel manager of a partner ("" for none).
-func partnerManager(app core.App, partnerID string) string {
-	var m string
-	_ = app.DB().Select("manager").From("partners").Where(dbx.HashExp{"id": partnerID}).Limit(1).Row(&m)
-	return m
-}
-
 // dealActor classifies who is saving r for the deal's partner and returns
 // the user (nil for none).
 func dealActor(app core.App, r *core.Record, partnerID string) (deals.Actor, *core.Record) {
@@ -109,9 +102,7 @@ func dealActor(app core.App, r *core.Record, partnerID string) (deals.Actor, *co
 		return deals.ActorOther, nil
 	}
 	switch role := roles.Of(u); {
-	case role == roles.Admin:
-		return deals.ActorApprover, u
-	case role == roles.Manager && partnerManager(app, partnerID) == u.Id:
+	case deals.IsApprover(app, u, partnerID):
 		return deals.ActorApprover, u
 	case roles.IsPartnerRole(role) && partnerID != "" && u.GetString("partner") == partnerID:
 		return deals.ActorPartner, u
@@ -474,7 +465,7 @@ func dealActivity(tx core.App, user, deal *core.Record, kind string, at time.Tim
 // the partner has none, that a registration awaits a decision.
 func notifyApprovers(tx core.App, deal *core.Record, actorID string) error {
 	var to []string
-	if m := partnerManager(tx, deal.GetString("partner")); m != "" {
+	if m := deals.PartnerManager(tx, deal.GetString("partner")); m != "" {
 		to = []string{m}
 	} else if err := tx.DB().Select("id").From("users").
 		Where(dbx.HashExp{"role": roles.Admin, "deactivated": false}).OrderBy("id").Column(&to); err != nil {

@@ -45,14 +45,7 @@ func visibleDeal(e *core.RequestEvent) (*core.Record, *core.RequestInfo, error) 
 // admin, or the channel manager of the deal's partner. (The Update rule
 // lets both change status; the hook checks the move.)
 func isDealApprover(app core.App, user, deal *core.Record) bool {
-	switch roles.Of(user) {
-	case roles.Admin:
-		return true
-	case roles.Manager:
-		p, err := app.FindRecordById("partners", deal.GetString("partner"))
-		return err == nil && p.GetString("manager") == user.Id
-	}
-	return false
+	return deals.IsApprover(app, user, deal.GetString("partner"))
 }
 
 // saveDeal applies body to the deal through its Update rule on the user's
