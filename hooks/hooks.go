@@ -22,4 +22,9 @@ func Register(app core.App) {
 	bindCertificateHooks(app)
 	bindDealHooks(app)
 	bindKPIHooks(app)
+	bindInvitationHooks(app)
+	bindApplicationHooks(app)
+	bindOnboardingHooks(app)
+	bindTieringHooks(app)
+	bindSurveyHooks(app)
 }

@@ -37,6 +37,12 @@ type homeData struct {
 	// Both: deal registrations awaiting a decision that the viewer sees
 	// (staff: those they may approve; partner users: their own).
 	PendingDeals int
+	// Lifecycle panels, each built by its area (nil hides the panel):
+	// the onboarding checklist (partners) or onboarding progress (staff),
+	// an open survey to answer, and the tier standing (partners).
+	Onboarding any
+	Survey     any
+	Tier       any
 }
 
 // HomeCourse is a course in progress on the partner home.
@@ -147,6 +153,9 @@ func (u *portal) home(e *core.RequestEvent) error {
 		if d.Partners, err = u.partnersWithUsers(e, info, page.Items); err != nil {
 			return err
 		}
+		if d.Onboarding, err = u.homeOnboarding(e, info); err != nil {
+			return err
+		}
 		return u.render(e, http.StatusOK, "home_staff", p)
 	}
 
@@ -169,6 +178,15 @@ func (u *portal) home(e *core.RequestEvent) error {
 		return err
 	}
 	if d.OpenDeals, err = openDeals(e.App, info); err != nil {
+		return err
+	}
+	if d.Onboarding, err = u.homeOnboarding(e, info); err != nil {
+		return err
+	}
+	if d.Survey, err = u.homeSurvey(e, info); err != nil {
+		return err
+	}
+	if d.Tier, err = u.homeTier(e, info); err != nil {
 		return err
 	}
 	return u.render(e, http.StatusOK, "home_partner", p)

@@ -140,6 +140,11 @@ func (u *portal) routes(e *core.ServeEvent) {
 	u.trainingAdminRoutes(g, in, staff)
 	u.dealRoutes(g, in, staff)
 	u.dashboardRoutes(g, in, staff)
+	u.invitationRoutes(g, in, staff)
+	u.applicationRoutes(g, in, staff)
+	u.onboardingRoutes(g, in, staff)
+	u.tierReviewRoutes(g, in, staff)
+	u.surveyRoutes(g, in, staff)
 
 	partner := in.Group("")
 	partner.BindFunc(requireRole(roles.PartnerAdmin, roles.PartnerUser))

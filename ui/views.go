@@ -183,10 +183,20 @@ func navFor(p *Page) []NavItem {
 	case p.User.IsStaff:
 		items = append(items, NavItem{Href: "/partners", Label: p.T("nav.partners"), Icon: "partners"})
 		items = append(items, NavItem{Href: "/people", Label: p.T("nav.people"), Icon: "people", Menu: true})
+		items = append(items, NavItem{Href: "/onboarding", Label: p.T("nav.onboarding"), Icon: "check", Menu: true})
 	case p.User.PartnerID != "":
 		items = append(items, NavItem{Href: "/organisation", Label: p.T("nav.organisation"), Icon: "organisation",
 			Short: p.T("nav.organisation_short")})
 	}
+	if p.User.IsStaff || p.User.IsPartnerAdmin {
+		items = append(items, NavItem{Href: "/invitations", Label: p.T("nav.invitations"), Icon: "mail", Menu: true})
+	}
+	if p.User.IsAdmin {
+		items = append(items, NavItem{Href: "/applications", Label: p.T("nav.applications"), Icon: "bridge", Menu: true})
+		items = append(items, NavItem{Href: "/tiers/reviews", Label: p.T("nav.tier_reviews"), Icon: "tiers", Menu: true})
+	}
+	items = append(items, NavItem{Href: "/surveys", Label: p.T("nav.surveys"), Icon: "chart", Menu: true})
+	items = append(items, NavItem{Href: "/feedback", Label: p.T("nav.feedback"), Icon: "messages", Menu: true})
 	items = append(items, NavItem{Href: "/certificates", Label: p.T("nav.certificates"), Icon: "certificate", Menu: true})
 	items = append(items, NavItem{Href: "/tiers", Label: p.T("nav.tiers"), Icon: "tiers", Menu: true})
 	if p.User.IsAdmin {

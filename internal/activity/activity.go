@@ -56,6 +56,13 @@ const (
 	KindDealWon        = "deal.won"
 	KindDealLost       = "deal.lost"
 	KindDealExpired    = "deal.expired"
+
+	// Satisfaction: one answer to a survey's 0–10 recommendation question,
+	// by NPS band (9–10 promoter, 7–8 passive, 0–6 detractor); the KPI
+	// rollups count each band, so NPS is computed from the rollups.
+	KindSurveyPromoter  = "survey.answered_promoter"
+	KindSurveyPassive   = "survey.answered_passive"
+	KindSurveyDetractor = "survey.answered_detractor"
 )
 
 // actorKey is a record's custom (unsaved) data key naming the user who made

@@ -196,6 +196,11 @@ type summary struct {
 	conversations                    conversationsSummary
 	training                         trainingSummary
 	deals                            dealsSummary
+	onboarding                       onboardingSummary
+	invitations                      invitationsSummary
+	applications                     applicationsSummary
+	tiering                          tieringSummary
+	surveys                          surveysSummary
 }
 
 // Load fills an empty database with the demo network, in one transaction. The
@@ -389,6 +394,26 @@ func seed(tx core.App, w io.Writer, now time.Time) (_ *summary, err error) {
 	}
 	fmt.Fprint(w, "deals… ")
 	if s.deals, err = seedDeals(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "onboarding… ")
+	if s.onboarding, err = seedOnboarding(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "invitations… ")
+	if s.invitations, err = seedInvitations(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "applications… ")
+	if s.applications, err = seedApplications(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "tiers review… ")
+	if s.tiering, err = seedTiering(tx, now); err != nil {
+		return nil, err
+	}
+	fmt.Fprint(w, "surveys… ")
+	if s.surveys, err = seedSurveys(tx, now); err != nil {
 		return nil, err
 	}
 
@@ -595,6 +620,11 @@ func report(w io.Writer, s *summary) {
 		s.conversations.count, s.conversations.messages)
 	fmt.Fprintln(w, "demo: "+s.training.line())
 	fmt.Fprintln(w, "demo: "+s.deals.line())
+	for _, l := range []string{s.onboarding.line(), s.invitations.line(), s.applications.line(), s.tiering.line(), s.surveys.line()} {
+		if l != "" {
+			fmt.Fprintln(w, "demo: "+l)
+		}
+	}
 	bar := strings.Repeat("─", 78)
 	fmt.Fprintln(w, bar)
 	fmt.Fprintln(w, "Ponte demo logins — DEMO DATA ONLY: every demo account shares one public password.")

@@ -40,6 +40,9 @@ const (
 	QuizAttempts        = "training.quiz_attempts"      // flow: quizzes submitted
 	QuizPasses          = "training.quiz_passes"        // flow: quizzes passed
 	CertificatesRevoked = "training.revocations"        // flow: certificates revoked
+	SurveyPromoters     = "satisfaction.promoters"      // flow: survey answers scoring 9–10
+	SurveyPassives      = "satisfaction.passives"       // flow: survey answers scoring 7–8
+	SurveyDetractors    = "satisfaction.detractors"     // flow: survey answers scoring 0–6
 	PipelineRegistered  = PipelineStage + "registered"  // stock: pipeline in stage registered
 	PipelineQualified   = PipelineStage + "qualified"   // stock: pipeline in stage qualified
 	PipelineProposal    = PipelineStage + "proposal"    // stock: pipeline in stage proposal
@@ -97,6 +100,9 @@ var ActivityMetrics = []struct{ Kind, Metric string }{
 	{"training.course_completed", CoursesCompleted},
 	{"training.certificate_issued", CertificatesIssued},
 	{"training.certificate_revoked", CertificatesRevoked},
+	{"survey.answered_promoter", SurveyPromoters},
+	{"survey.answered_passive", SurveyPassives},
+	{"survey.answered_detractor", SurveyDetractors},
 }
 
 // activityMetric returns the metric an activity kind feeds, or "".
