@@ -1,0 +1,8 @@
+package activity
+
+// Invitation events.
+const (
+	KindInvitationSent     = "invitation.sent"
+	KindInvitationAccepted = "invitation.accepted"
+	KindInvitationRevoked  = "invitation.revoked"
+)
