@@ -1,7 +1,100 @@
 package hooks
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"time"
 
-// bindTieringHooks binds the tiering area's record hooks and jobs.
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/tiering"
+)
+
+// TierEvaluationJob is the nightly tier evaluation's cron id.
+const TierEvaluationJob = "ponte.tiers.evaluate"
+
+// bindTieringHooks binds the tiering area's record hooks and jobs: the
+// nightly evaluation, the history row of every tier change, and the
+// immutability of that history.
 func bindTieringHooks(app core.App) {
+	// Every tier change, however it is made (an applied review, the
+	// partner form, the REST API), lands in tier_changes in the change's
+	// own transaction.
+	app.OnRecordUpdate("partners").BindFunc(recordTierChange)
+	// A REST caller is the change's actor, as the portal's updateWithEvent
+	// names its user.
+	app.OnRecordUpdateRequest("partners").BindFunc(func(e *core.RecordRequestEvent) error {
+		if e.Auth != nil && e.Auth.Collection().Name == "users" && activity.Actor(e.Record) == "" {
+			activity.SetActor(e.Record, e.Auth.Id)
+		}
+		return e.Next()
+	})
+	app.OnRecordUpdate("tier_changes").BindFunc(func(e *core.RecordEvent) error {
+		return validation.Errors{"id": validation.NewError("validation_tier_history_immutable",
+			"The tier history cannot be changed.")}
+	})
+
+	// Every night at 02:30 UTC, after the day's rollups are complete.
+	app.Cron().MustAdd(TierEvaluationJob, "30 2 * * *", func() {
+		s, err := tiering.EvaluateAll(app, time.Now().UTC())
+		if err != nil {
+			app.Logger().Error("evaluating tiers", "error", err)
+			return
+		}
+		app.Logger().Info("evaluated tiers", "partners", s.Partners, "promote", s.Promote,
+			"demote", s.Demote, "at_risk", s.AtRisk, "applied", s.Applied)
+	})
+}
+
+// recordTierChange writes the history row (and the promoted/demoted event)
+// when a partner's tier changes. A change made by internal/tiering carries
+// its source, reason and approver; any other is a manual change by the
+// record's actor.
+func recordTierChange(e *core.RecordEvent) error {
+	from := e.Record.Original().GetString("tier")
+	to := e.Record.GetString("tier")
+	if err := e.Next(); err != nil || from == to {
+		return err
+	}
+	c, ok := tiering.ChangeOf(e.Record)
+	if !ok {
+		c = tiering.Change{Source: tiering.SourceManual, Reason: tiering.ReasonManual, ApprovedBy: activity.Actor(e.Record)}
+	}
+	col, err := e.App.FindCachedCollectionByNameOrId("tier_changes")
+	if err != nil {
+		return err
+	}
+	h := core.NewRecord(col)
+	h.Set("partner", e.Record.Id)
+	h.Set("from_tier", from)
+	h.Set("to_tier", to)
+	h.Set("source", c.Source)
+	h.Set("reason", c.Reason)
+	h.Set("approved_by", c.ApprovedBy)
+	if err := e.App.Save(h); err != nil {
+		return err
+	}
+	var actor *core.Record
+	if c.ApprovedBy != "" {
+		if actor, err = e.App.FindRecordById("users", c.ApprovedBy); err != nil {
+			actor = nil
+		}
+	}
+	kind := activity.KindTierPromoted
+	if rankOf(e.App, to) < rankOf(e.App, from) {
+		kind = activity.KindTierDemoted
+	}
+	return activity.RecordFor(e.App, actor, e.Record.Id, kind, e.Record)
+}
+
+// rankOf returns a tier's rank (-1 for none or an unknown tier).
+func rankOf(app core.App, id string) int {
+	if id == "" {
+		return -1
+	}
+	t, err := app.FindRecordById("tiers", id)
+	if err != nil {
+		return -1
+	}
+	return t.GetInt("rank")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/roles"
 )
 
 // tierRow is one tier on the programme page.
@@ -16,6 +17,7 @@ type tierRow struct {
 	*TierView
 	MinRevenue   float64
 	MinCertified int
+	MinDeals     int
 	Partners     int
 	Yours        bool
 }
@@ -25,6 +27,9 @@ type tierListData struct {
 	Tiers    []tierRow
 	Currency string
 	CanEdit  bool
+	// Standing is a partner user's way to the next tier (nil for staff).
+	Standing *tierStanding
+	IsAdmin  bool // links the tier reviews
 }
 
 // tierList shows the programme's tiers, highest first, with benefits and
@@ -49,8 +54,13 @@ func (u *portal) tierList(e *core.RequestEvent) error {
 	d := &tierListData{Currency: c.Brand.Currency}
 	for _, t := range page.Items {
 		d.Tiers = append(d.Tiers, tierRow{TierView: tierView(t), MinRevenue: t.GetFloat("min_revenue_12m"),
-			MinCertified: t.GetInt("min_certified_users"), Partners: counts[t.Id], Yours: t.Id == yours})
+			MinCertified: t.GetInt("min_certified_users"), MinDeals: t.GetInt("min_deals_won_12m"),
+			Partners: counts[t.Id], Yours: t.Id == yours})
 	}
+	if d.Standing, err = u.tierStandingOf(e, info); err != nil {
+		return err
+	}
+	d.IsAdmin = c.User.GetString("role") == roles.Admin
 	c2, err := e.App.FindCachedCollectionByNameOrId("tiers")
 	if err != nil {
 		return err
@@ -73,6 +83,7 @@ func tierValues(r *core.Record) map[string]string {
 		"name": r.GetString("name"), "rank": strconv.Itoa(r.GetInt("rank")), "colour": r.GetString("colour"),
 		"benefits": r.GetString("benefits"), "min_revenue_12m": strconv.FormatFloat(r.GetFloat("min_revenue_12m"), 'f', -1, 64),
 		"min_certified_users": strconv.Itoa(r.GetInt("min_certified_users")),
+		"min_deals_won_12m":   strconv.Itoa(r.GetInt("min_deals_won_12m")),
 	}
 }
 
@@ -139,7 +150,7 @@ func (u *portal) tierEditSubmit(e *core.RequestEvent) error {
 	}
 	p := u.tierEditPage(e, r)
 	loc := u.locale(e)
-	for _, f := range []string{"name", "rank", "colour", "benefits", "min_revenue_12m", "min_certified_users"} {
+	for _, f := range []string{"name", "rank", "colour", "benefits", "min_revenue_12m", "min_certified_users", "min_deals_won_12m"} {
 		p.Values[f] = formValue(e, f)
 	}
 	body := map[string]any{"name": p.Values["name"], "colour": p.Values["colour"], "benefits": p.Values["benefits"]}
@@ -149,10 +160,10 @@ func (u *portal) tierEditSubmit(e *core.RequestEvent) error {
 	if !hexColour.MatchString(p.Values["colour"]) {
 		p.Errors["colour"] = tr(loc, "validation.invalid_colour")
 	}
-	ints := map[string]int{"rank": 1000, "min_certified_users": 100000}
+	ints := map[string]int{"rank": 1000, "min_certified_users": 100000, "min_deals_won_12m": 1000000}
 	for f, max := range ints {
 		v := p.Values[f]
-		if v == "" && f == "min_certified_users" {
+		if v == "" && f != "rank" {
 			v = "0" // optional: no requirement
 		}
 		n, err := strconv.Atoi(v)
