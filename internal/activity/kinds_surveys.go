@@ -1,0 +1,4 @@
+package activity
+
+// KindFeedbackSent marks a message sent through the feedback form.
+const KindFeedbackSent = "feedback.sent"
