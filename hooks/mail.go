@@ -1,36 +1,16 @@
 package hooks
 
 import (
-	"bytes"
-	"html/template"
-	"strings"
-
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/branding"
+	"github.com/ponte-portal/ponte/internal/email"
 	"github.com/ponte-portal/ponte/internal/i18n"
 )
 
 func bindMailHooks(app core.App) {
 	app.OnMailerRecordPasswordResetSend("users").BindFunc(translateResetMail)
 	app.OnMailerRecordOTPSend("users").BindFunc(translateOTPMail)
-}
-
-// mailLayout is the one HTML layout of Ponte's account e-mails: a greeting, a
-// paragraph, an optional button or code, a note, and the portal's name.
-var mailLayout = template.Must(template.New("mail").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933">
-<p>{{.Hello}}</p>
-<p>{{.Intro}}</p>
-{{if .Link}}<p><a href="{{.Link}}" style="display:inline-block;padding:10px 16px;background:{{.Colour}};color:#fff;border-radius:6px;text-decoration:none">{{.Button}}</a></p>{{end}}
-{{if .Code}}<p style="font-size:28px;font-weight:700;letter-spacing:4px">{{.Code}}</p>{{end}}
-<p style="color:#52606d;font-size:14px">{{.Note}}</p>
-<p style="color:#52606d;font-size:14px">{{.Portal}}</p>
-</body></html>`))
-
-// mailParts is what one e-mail says, already translated.
-type mailParts struct {
-	Lang, Hello, Intro, Button, Link, Code, Note, Portal, Colour string
 }
 
 // mailLocale returns the recipient's language, else the portal default.
@@ -41,22 +21,23 @@ func mailLocale(r *core.Record, b branding.Branding) string {
 	return b.DefaultLocale
 }
 
-func greeting(loc string, r *core.Record) string {
-	name := r.GetString("name")
-	if name == "" {
-		name = r.Email()
-	}
-	return i18n.T(loc, "mail.hello", name)
-}
-
-func renderMail(e *core.MailerRecordEvent, subject string, parts mailParts) error {
-	var buf bytes.Buffer
-	if err := mailLayout.Execute(&buf, parts); err != nil {
+// renderMail replaces PocketBase's message with Ponte's branded layout
+// (internal/email: logo, name, colour, language) and lets it be sent.
+func renderMail(e *core.MailerRecordEvent, m email.Message) error {
+	m.To, m.ToName = e.Record.Email(), e.Record.GetString("name")
+	msg, err := email.Compose(e.App, m)
+	if err != nil {
 		return err
 	}
-	e.Message.Subject = subject
-	e.Message.HTML = buf.String()
-	e.Message.Text = ""
+	e.Message.Subject = msg.Subject
+	e.Message.HTML = msg.HTML
+	e.Message.Text = msg.Text
+	if e.Message.Headers == nil {
+		e.Message.Headers = map[string]string{}
+	}
+	for k, v := range msg.Headers {
+		e.Message.Headers[k] = v
+	}
 	return e.Next()
 }
 
@@ -67,22 +48,21 @@ func translateResetMail(e *core.MailerRecordEvent) error {
 	token, _ := e.Meta["token"].(string)
 	b := branding.Load(e.App)
 	loc := mailLocale(e.Record, b)
-	return renderMail(e, i18n.T(loc, "mail.reset.subject", b.Name), mailParts{
-		Lang: loc, Hello: greeting(loc, e.Record), Intro: i18n.T(loc, "mail.reset.intro", b.Name),
+	return renderMail(e, email.Message{Locale: loc,
+		Subject: i18n.T(loc, "mail.reset.subject", b.Name), Intro: i18n.T(loc, "mail.reset.intro", b.Name),
 		Button: i18n.T(loc, "mail.reset.button"), Note: i18n.T(loc, "mail.reset.ignore"),
-		Link:   strings.TrimRight(e.App.Settings().Meta.AppURL, "/") + "/reset/" + token,
-		Portal: b.Name, Colour: b.Colour,
+		Link: email.BaseURL(e.App) + "/reset/" + token,
 	})
 }
 
-// translateOTPMail sends the one-time sign-in code (the portal's second
-// factor, and PocketBase's OTP requests) in the user's language.
+// translateOTPMail sends the one-time sign-in code (the portal's code sign-in
+// and second factor, and PocketBase's OTP requests) in the user's language.
 func translateOTPMail(e *core.MailerRecordEvent) error {
 	code, _ := e.Meta["password"].(string)
 	b := branding.Load(e.App)
 	loc := mailLocale(e.Record, b)
-	return renderMail(e, i18n.T(loc, "mail.otp.subject", b.Name), mailParts{
-		Lang: loc, Hello: greeting(loc, e.Record), Intro: i18n.T(loc, "mail.otp.intro", b.Name),
-		Code: code, Note: i18n.T(loc, "mail.otp.ignore"), Portal: b.Name, Colour: b.Colour,
+	return renderMail(e, email.Message{Locale: loc,
+		Subject: i18n.T(loc, "mail.otp.subject", b.Name), Intro: i18n.T(loc, "mail.otp.intro", b.Name),
+		Code: code, Note: i18n.T(loc, "brand.mail.otp_note"),
 	})
 }

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/branding"
 	"github.com/ponte-portal/ponte/internal/session"
 )
 
@@ -23,7 +26,9 @@ func (u *portal) loginShow(e *core.RequestEvent) error {
 	if getCtx(e).User != nil {
 		return e.Redirect(http.StatusSeeOther, "/")
 	}
-	p := &Page{Values: map[string]string{"next": safeNext(e.Request.URL.Query().Get("next"))}, Data: loginData(e.App)}
+	q := e.Request.URL.Query()
+	p := &Page{Values: map[string]string{"next": safeNext(q.Get("next"))},
+		Data: loginPageData(e.App, q.Get("method") == "code")}
 	p.Title = u.t(e, "login.title")
 	return u.render(e, http.StatusOK, "login", p)
 }
@@ -31,6 +36,9 @@ func (u *portal) loginShow(e *core.RequestEvent) error {
 func (u *portal) loginSubmit(e *core.RequestEvent) error {
 	if err := parseForm(e); err != nil {
 		return err
+	}
+	if formValue(e, "method") == "code" {
+		return u.loginCodeRequest(e)
 	}
 	email, password := formValue(e, "email"), e.Request.PostFormValue("password")
 	next := safeNext(formValue(e, "next"))
@@ -101,6 +109,41 @@ func (u *portal) logout(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/login")
 }
 
+// favicon serves the admins' favicon (settings), cached for a year when
+// asked for with its current version (?v=, see branding.Load) and revalidated
+// otherwise; without one it redirects to the built-in icon.
 func (u *portal) favicon(e *core.RequestEvent) error {
-	return e.Redirect(http.StatusMovedPermanently, u.assets.URL("icons/favicon.svg"))
+	b := getCtx(e).Brand
+	if b.Name == "" {
+		b = branding.Load(e.App)
+	}
+	if b.FaviconPath == "" {
+		return e.Redirect(http.StatusFound, u.assets.URL("icons/favicon.svg"))
+	}
+	fsys, err := e.App.NewFilesystem()
+	if err != nil {
+		return err
+	}
+	defer fsys.Close()
+	rd, err := fsys.GetReader(b.FaviconPath)
+	if err != nil {
+		return e.NotFoundError("", err)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+	if err != nil {
+		return err
+	}
+	h := e.Response.Header()
+	h.Set("Content-Type", "image/x-icon")
+	if strings.HasSuffix(strings.ToLower(b.FaviconPath), ".png") {
+		h.Set("Content-Type", "image/png")
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+	if v := e.Request.URL.Query().Get("v"); v != "" && "/favicon.ico?v="+v == b.FaviconURL {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, no-cache")
+	}
+	return e.Blob(http.StatusOK, h.Get("Content-Type"), data)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/mails"
-	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/ponte-portal/ponte/internal/access"
 )
@@ -43,30 +42,39 @@ func otpDuration(c *core.Collection) time.Duration {
 // same that the REST API's OTP sign-in uses) and asks for it.
 func (u *portal) startSecondFactor(e *core.RequestEvent, user *core.Record, next string) error {
 	c := user.Collection()
-	length := c.OTP.Length
-	if length < 6 {
-		length = 8
-	}
-	code := security.RandomStringWithAlphabet(length, "0123456789")
-	otp := core.NewOTP(e.App)
-	otp.SetCollectionRef(c.Id)
-	otp.SetRecordRef(user.Id)
-	otp.SetPassword(code)
-	if err := e.App.Save(otp); err != nil {
+	otp, code, err := newOTP(e.App, user)
+	if err != nil {
 		return err
 	}
 	if err := mails.SendRecordOTP(e.App, user, otp.Id, code); err != nil {
 		_ = e.App.Delete(otp)
 		return err
 	}
-	e.SetCookie(&http.Cookie{Name: mfaCookie, Value: otp.Id, Path: "/login", HttpOnly: true, Secure: isHTTPS(e),
-		SameSite: http.SameSiteLaxMode, MaxAge: int(otpDuration(c).Seconds())})
+	setLoginCookie(e, otpCookie, "", -1)
+	setLoginCookie(e, mfaPasswordCookie, "", -1)
+	setLoginCookie(e, mfaCookie, otp.Id, int(otpDuration(c).Seconds()))
 	return u.render(e, http.StatusOK, "login_code", &Page{Title: u.t(e, "login.code_title"),
 		Values: map[string]string{"next": next}, Data: map[string]string{"To": maskEmail(user.Email())}})
 }
 
-// loginCode checks the one-time code and finishes the sign-in.
+// loginCode is POST /login/code, the code and password steps: the password
+// after a code (step=password, auth_otp.go), the code of a code sign-in
+// (otpCookie), else the code after a password (mfaCookie), below.
 func (u *portal) loginCode(e *core.RequestEvent) error {
+	if formValue(e, "step") == "password" {
+		return u.loginCodePassword(e)
+	}
+	if _, err := e.Request.Cookie(mfaCookie); err != nil {
+		if ck, err := e.Request.Cookie(otpCookie); err == nil {
+			return u.loginCodeSignIn(e, ck)
+		}
+	}
+	return u.loginSecondFactor(e)
+}
+
+// loginSecondFactor checks the code after the password and finishes the
+// sign-in.
+func (u *portal) loginSecondFactor(e *core.RequestEvent) error {
 	loc := u.locale(e)
 	next := safeNext(formValue(e, "next"))
 	p := &Page{Title: tr(loc, "login.code_title"), Values: map[string]string{"next": next},
@@ -85,7 +93,7 @@ func (u *portal) loginCode(e *core.RequestEvent) error {
 		if otp != nil {
 			_ = e.App.Delete(otp)
 		}
-		u.clearCookie(e, mfaCookie)
+		setLoginCookie(e, mfaCookie, "", -1)
 		p.FormErr = tr(loc, "login.code_expired")
 		return u.render(e, http.StatusBadRequest, "login_code", p)
 	}
@@ -96,14 +104,21 @@ func (u *portal) loginCode(e *core.RequestEvent) error {
 	p.Data = map[string]string{"To": maskEmail(user.Email())}
 	code := strings.TrimSpace(formValue(e, "code"))
 	if code == "" || len(code) > 20 || !otp.ValidatePassword(code) || user.GetBool("deactivated") {
+		if failTry(otp.Id) { // too many wrong codes: this sign-in is over
+			_ = e.App.Delete(otp)
+			forgetTries(otp.Id)
+			setLoginCookie(e, mfaCookie, "", -1)
+			p.FormErr = tr(loc, "login.code_expired")
+			return u.render(e, http.StatusBadRequest, "login_code", p)
+		}
 		p.Errors["code"] = tr(loc, "login.code_wrong")
 		return u.render(e, http.StatusBadRequest, "login_code", p)
 	}
 	if err := e.App.Delete(otp); err != nil {
 		return err
 	}
-	e.SetCookie(&http.Cookie{Name: mfaCookie, Value: "", Path: "/login", HttpOnly: true, Secure: isHTTPS(e),
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	forgetTries(otp.Id)
+	setLoginCookie(e, mfaCookie, "", -1)
 	return u.finishSignIn(e, user, next)
 }
 

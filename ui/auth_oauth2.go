@@ -224,7 +224,13 @@ func (u *portal) clearOAuth2Cookie(e *core.RequestEvent) {
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// loginData is the sign-in page's data: the OAuth2 buttons.
-func loginData(app core.App) map[string]any {
-	return map[string]any{"Providers": oauth2Providers(app)}
+// loginData is the sign-in page's data with the password form showing.
+func loginData(app core.App) map[string]any { return loginPageData(app, false) }
+
+// loginPageData is the sign-in page's data: the OAuth2 buttons, whether
+// codes by e-mail are on (the #use-code link), and whether the code request
+// form shows instead of the password form (codeForm).
+func loginPageData(app core.App, codeForm bool) map[string]any {
+	otp := codeSignInEnabled(app)
+	return map[string]any{"Providers": oauth2Providers(app), "OTP": otp, "CodeForm": codeForm && otp}
 }

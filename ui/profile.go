@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/access"
@@ -20,6 +19,8 @@ type profileData struct {
 	Partner *PartnerView
 	// OtherSessions counts the user's sessions on other devices.
 	OtherSessions int
+	// Sessions lists the user's live portal sessions, this one first.
+	Sessions []SessionView
 	// NotifyEmail is the user's e-mail preference, one of NotifyChoices.
 	NotifyEmail   string
 	NotifyChoices []string
@@ -42,13 +43,12 @@ func (u *portal) profilePage(e *core.RequestEvent) (*Page, error) {
 			d.Partner = views[0]
 		}
 	}
-	n, err := e.App.CountRecords("sessions", dbx.HashExp{"user": c.User.Id})
+	sessions, err := session.List(e.App, c.User.Id)
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		d.OtherSessions = int(n) - 1
-	}
+	d.Sessions = sessionViews(u.locale(e), sessions, c.Session)
+	d.OtherSessions = max(len(d.Sessions)-1, 0)
 	p.Data = d
 	return p, nil
 }
@@ -155,11 +155,20 @@ func (u *portal) profilePassword(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/profile")
 }
 
-// profileSignOutOthers ends every other portal session of the signed-in user
-// (a phone left somewhere, a shared computer). Sessions are the portal's own
-// server state, not records any API rule exposes.
+// profileSignOutOthers is POST /profile/sessions: with session=<id> it ends
+// that one session of the signed-in user (another user's id is a 404), with
+// scope=all every session including this one and every REST token
+// (auth_sessions.go), and with neither every other session (a phone left
+// somewhere, a shared computer). Sessions are the portal's own server state,
+// not records any API rule exposes: each query is scoped by the user's id.
 func (u *portal) profileSignOutOthers(e *core.RequestEvent) error {
 	c := getCtx(e)
+	if id := formValue(e, "session"); id != "" {
+		return u.signOutSession(e, id)
+	}
+	if formValue(e, "scope") == "all" {
+		return u.signOutEverywhere(e)
+	}
 	if err := session.DeleteForUser(e.App, c.User.Id, c.Session.Record.Id); err != nil {
 		return err
 	}

@@ -1,8 +1,12 @@
 // Package branding reads the portal's singleton settings record: name, logo,
-// primary colour and default locale.
+// favicon, primary colour, sign-in text and default locale, and checks that a
+// brand colour stays readable (contrast.go).
 package branding
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -12,12 +16,19 @@ import (
 
 // Branding is what every page and e-mail shows of the portal's identity.
 type Branding struct {
-	Name          string
-	Colour        string // #rrggbb, safe to put in CSS
-	LogoURL       string // "" when there is no logo
-	DefaultLocale string
-	Currency      string // ISO 4217 base currency of amounts (tier requirements, deals)
-	RecordID      string
+	Name    string
+	Colour  string // #rrggbb, safe to put in CSS
+	LogoURL string // "" when there is no logo
+	// FaviconURL is the portal's /favicon.ico with a version that changes
+	// with the file ("" when there is no favicon of the admins' own).
+	FaviconURL string
+	// FaviconPath is the stored file's key in the app's file system.
+	FaviconPath string
+	// SignInEN and SignInPT are the sign-in page's text per language.
+	SignInEN, SignInPT string
+	DefaultLocale      string
+	Currency           string // ISO 4217 base currency of amounts (tier requirements, deals)
+	RecordID           string
 	// MaxUploadBytes is the per-file limit of document uploads.
 	MaxUploadBytes int64
 }
@@ -59,5 +70,21 @@ func Load(app core.App) Branding {
 	if logo := r.GetString("logo"); logo != "" {
 		b.LogoURL = "/api/files/" + r.Collection().Id + "/" + r.Id + "/" + logo + "?thumb=0x48"
 	}
+	if fav := r.GetString("favicon"); fav != "" {
+		b.FaviconPath = r.BaseFilesPath() + "/" + fav
+		h := sha256.Sum256([]byte(fav))
+		b.FaviconURL = "/favicon.ico?v=" + hex.EncodeToString(h[:6])
+	}
+	b.SignInEN = r.GetString("signin_text_en")
+	b.SignInPT = r.GetString("signin_text_pt")
 	return b
+}
+
+// SignInText is the sign-in page's text in locale, else in the other
+// language, else "".
+func (b Branding) SignInText(locale string) string {
+	if locale == i18n.EN {
+		return cmp.Or(b.SignInEN, b.SignInPT)
+	}
+	return cmp.Or(b.SignInPT, b.SignInEN)
 }

@@ -76,6 +76,16 @@ var textLayout = ttemplate.Must(ttemplate.New("email").Parse(`{{.Hello}}
 // without a trailing slash; links in e-mails start with it.
 func BaseURL(app core.App) string { return strings.TrimRight(app.Settings().Meta.AppURL, "/") }
 
+// LogoURL is the absolute address of the portal's logo for e-mails (the
+// 48 px high thumbnail), or "" when there is none. Notification e-mails
+// (internal/notify) use it for the same header.
+func LogoURL(app core.App, b branding.Branding) string {
+	if b.LogoURL == "" {
+		return ""
+	}
+	return BaseURL(app) + b.LogoURL
+}
+
 // Compose builds the e-mail with the portal's branding.
 func Compose(app core.App, m Message) (*mailer.Message, error) {
 	b := branding.Load(app)
@@ -90,10 +100,7 @@ func Compose(app core.App, m Message) (*mailer.Message, error) {
 		}
 		m.Hello = i18n.T(loc, "mail.hello", name)
 	}
-	d := layoutData{Message: m, Lang: loc, Portal: b.Name, Colour: b.Colour}
-	if b.LogoURL != "" {
-		d.LogoURL = BaseURL(app) + b.LogoURL
-	}
+	d := layoutData{Message: m, Lang: loc, Portal: b.Name, Colour: b.Colour, LogoURL: LogoURL(app, b)}
 	var html, text bytes.Buffer
 	if err := htmlLayout.Execute(&html, d); err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/ponte-portal/ponte/internal/branding"
+	"github.com/ponte-portal/ponte/internal/email"
 	"github.com/ponte-portal/ponte/internal/i18n"
 	"github.com/ponte-portal/ponte/internal/live"
 )
@@ -146,13 +147,16 @@ type mailData struct {
 	UnsubLabel         string
 	UnsubURL           string
 	Portal, Colour     string
+	LogoURL            string // absolute; "" = the portal's name as the header
 }
 
 // mailHTML is the layout of notification e-mails, in the style of the
-// account e-mails (hooks/mail.go) with a list and an unsubscribe footer.
-// E-mail clients ignore style sheets, hence the inline styles.
+// account e-mails (internal/email: the same logo or name header) with a list
+// and an unsubscribe footer. E-mail clients ignore style sheets, hence the
+// inline styles.
 var mailHTML = template.Must(template.New("notify").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2933">
+{{if .LogoURL}}<p><img src="{{.LogoURL}}" alt="{{.Portal}}" height="48"></p>{{else}}<p style="font-weight:700;color:{{.Colour}}">{{.Portal}}</p>{{end}}
 <p>{{.Hello}}</p>
 <p>{{.Intro}}</p>
 <ul style="padding-left:20px">{{range .Items}}
@@ -208,6 +212,7 @@ func compose(app core.App, user *core.Record, b branding.Branding, loc, subject 
 		name = user.Email()
 	}
 	d.Lang, d.Portal, d.Colour = loc, b.Name, b.Colour
+	d.LogoURL = email.LogoURL(app, b)
 	d.Hello = i18n.T(loc, "mail.hello", name)
 	d.PrefsLabel = i18n.T(loc, "notifications.mail.prefs")
 	d.PrefsURL = base + "/profile#notify-h"

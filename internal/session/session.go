@@ -124,6 +124,46 @@ func DeleteForUser(app core.App, userID, keepID string) error {
 	return err
 }
 
+// maxListed bounds the sessions List returns (a user has a handful).
+const maxListed = 50
+
+// List returns the user's live sessions, most recently active first. It
+// reads through idx_sessions_user: a user has a handful of rows.
+func List(app core.App, userID string) ([]*core.Record, error) {
+	now := time.Now().UTC()
+	return app.FindRecordsByFilter("sessions",
+		"user = {:user} && expires > {:now} && last_seen > {:idle}", "-last_seen", maxListed, 0,
+		dbx.Params{"user": userID, "now": now.Format(types.DefaultDateLayout),
+			"idle": now.Add(-IdleTimeout).Format(types.DefaultDateLayout)})
+}
+
+// DeleteOne ends the session id if it belongs to userID; ok is false when
+// there is no such session of that user.
+func DeleteOne(app core.App, userID, id string) (ok bool, err error) {
+	r, err := app.FindRecordById("sessions", id)
+	if err != nil || r.GetString("user") != userID {
+		return false, nil
+	}
+	return true, app.Delete(r)
+}
+
+// EndEverywhere ends every portal session of the user and rotates the
+// user's token key, so REST tokens issued before stop working too. It runs
+// in one transaction.
+func EndEverywhere(app core.App, user *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().Delete("sessions", dbx.HashExp{"user": user.Id}).Execute(); err != nil {
+			return err
+		}
+		fresh, err := tx.FindRecordById("users", user.Id)
+		if err != nil {
+			return err
+		}
+		fresh.RefreshTokenKey()
+		return tx.Save(fresh)
+	})
+}
+
 // PurgeExpired deletes sessions past their absolute or idle timeout.
 func PurgeExpired(app core.App) error {
 	now := time.Now().UTC()
