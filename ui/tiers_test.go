@@ -35,10 +35,10 @@ func TestTierPages(t *testing.T) {
 	expectContains(t, r, "admin tiers", `href="/tiers/new"`, goldEdit, "Partners in this tier")
 	admin.get("/tiers/new")
 	r = admin.post("/tiers/new", url.Values{"name": {"Platinum"}, "rank": {"3"}, "colour": {"#334455"},
-		"min_revenue_12m": {"3.000.000,00"}, "min_certified_users": {"10"}, "benefits": {"- **All** of Gold\n<script>x</script>"}})
+		"min_revenue_12m": {"3.000.000,00"}, "min_certified_users": {"10"}, "min_deals_won_12m": {"25"}, "benefits": {"- **All** of Gold\n<script>x</script>"}})
 	expectStatus(t, r, http.StatusSeeOther, "create tier")
 	p, err := app.FindFirstRecordByData("tiers", "name", "Platinum")
-	if err != nil || p.GetFloat("min_revenue_12m") != 3000000 || p.GetInt("min_certified_users") != 10 {
+	if err != nil || p.GetFloat("min_revenue_12m") != 3000000 || p.GetInt("min_certified_users") != 10 || p.GetInt("min_deals_won_12m") != 25 {
 		t.Fatalf("tier not created as submitted: %v %v", err, p)
 	}
 	r = admin.get("/tiers")
@@ -52,9 +52,9 @@ func TestTierPages(t *testing.T) {
 	if g.GetFloat("min_revenue_12m") != 1000000.5 {
 		t.Fatalf("revenue = %v", g.GetFloat("min_revenue_12m"))
 	}
-	r = admin.post(goldEdit, url.Values{"name": {"Gold"}, "rank": {"-1"}, "colour": {"red"}, "min_revenue_12m": {"lots"}, "min_certified_users": {"x"}})
+	r = admin.post(goldEdit, url.Values{"name": {"Gold"}, "rank": {"-1"}, "colour": {"red"}, "min_revenue_12m": {"lots"}, "min_certified_users": {"x"}, "min_deals_won_12m": {"-3"}})
 	expectStatus(t, r, http.StatusBadRequest, "bad tier")
-	expectContains(t, r, "bad tier", "Choose a colour like #0f6e6e.", "Enter a whole number from 0 to 1000.", "Enter an amount", `value="lots"`)
+	expectContains(t, r, "bad tier", "Choose a colour like #0f6e6e.", "Enter a whole number from 0 to 1000.", "Enter an amount", `value="lots"`, `value="-3"`, "Enter a whole number from 0 to 1000000.")
 	r = admin.post("/tiers/new", url.Values{"name": {"Gold"}, "rank": {"9"}, "colour": {"#123456"}})
 	expectStatus(t, r, http.StatusBadRequest, "duplicate tier name")
 	expectContains(t, r, "duplicate tier name", "This value is already in use.")
