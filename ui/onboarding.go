@@ -26,7 +26,7 @@ func (u *portal) onboardingRoutes(g, in, staff *router.RouterGroup[*core.Request
 	staff.POST("/onboarding/steps/{id}/edit", u.onboardingStepEditSubmit).BindFunc(requireRole(roles.Admin))
 	staff.POST("/onboarding/steps/{id}/move", u.onboardingStepMove).BindFunc(requireRole(roles.Admin))
 	staff.GET("/onboarding/{slug}", u.onboardingShow)
-	staff.POST("/onboarding/{slug}/steps/{id}", u.onboardingTick)
+	staff.POST("/onboarding/{slug}/tick", u.onboardingTick)
 }
 
 // onboardingRecentDays is how long a completed checklist stays on the
