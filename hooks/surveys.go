@@ -64,7 +64,7 @@ func saveSurvey(e *core.RecordEvent) error {
 // hasResponses says whether anyone has answered the survey.
 func hasResponses(app core.App, surveyID string) (bool, error) {
 	var one int
-	err := app.DB().Select("1").From("survey_responses").Where(dbx.HashExp{"survey": surveyID}).Limit(1).Row(&one)
+	err := app.DB().Select("(1)").From("survey_responses").Where(dbx.HashExp{"survey": surveyID}).Limit(1).Row(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -113,7 +113,7 @@ func createSurveyResponse(e *core.RecordEvent) error {
 	}
 	r.Set("answers", clean)
 	var dup int
-	err = e.App.DB().Select("1").From("survey_responses").
+	err = e.App.DB().Select("(1)").From("survey_responses").
 		Where(dbx.HashExp{"survey": survey.Id, "user": user.Id}).Limit(1).Row(&dup)
 	if err == nil {
 		return surveyError("survey", surveys.CodeAnsweredTwice, "You have already answered this survey.")

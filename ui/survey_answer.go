@@ -196,7 +196,7 @@ func (u *portal) surveyAnswer(e *core.RequestEvent) error {
 // failed save raced with another one).
 func (u *portal) isDuplicateAnswer(app core.App, surveyID, userID string) bool {
 	var one int
-	err := app.DB().Select("1").From("survey_responses").
+	err := app.DB().Select("(1)").From("survey_responses").
 		Where(dbx.HashExp{"survey": surveyID, "user": userID}).Limit(1).Row(&one)
 	return err == nil
 }

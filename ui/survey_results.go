@@ -205,7 +205,9 @@ func partnerNames(app core.App, info *core.RequestInfo, groups []surveys.Group) 
 	for i := range groups {
 		groups[i].Name = names[groups[i].Partner]
 	}
-	slices.SortFunc(groups, func(x, y surveys.Group) int { return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.Partner, y.Partner)) })
+	slices.SortFunc(groups, func(x, y surveys.Group) int {
+		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.Partner, y.Partner))
+	})
 	return nil
 }
 

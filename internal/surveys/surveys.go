@@ -98,10 +98,11 @@ const (
 // ErrQuestions means a survey's stored questions are not valid JSON.
 var ErrQuestions = errors.New("surveys: malformed questions")
 
-// ParseQuestions reads a survey's questions field ("" or null: none).
+// ParseQuestions reads a survey's questions field ("", null or the JSON
+// string "" that an empty value becomes: none).
 func ParseQuestions(raw []byte) ([]Question, error) {
 	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
+	if s == "" || s == "null" || s == `""` {
 		return nil, nil
 	}
 	var qs []Question
@@ -217,7 +218,7 @@ func CheckAnswers(qs []Question, answers map[string]string) (map[string]string, 
 // that are not strings are refused.
 func ParseAnswers(raw []byte) (map[string]string, error) {
 	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
+	if s == "" || s == "null" || s == `""` {
 		return map[string]string{}, nil
 	}
 	out := map[string]string{}
