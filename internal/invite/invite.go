@@ -120,6 +120,9 @@ func validate(tx core.App, inviter *core.Record, req Request, now time.Time) (*c
 	if req.Role != roles.PartnerAdmin && req.Role != roles.PartnerUser && !roles.IsStaff(req.Role) {
 		return nil, ErrInvalidRole
 	}
+	if roles.IsStaff(req.Role) && inviter != nil && roles.Of(inviter) != roles.Admin {
+		return nil, ErrForbidden // only admins grant staff roles
+	}
 	var partner *core.Record
 	if roles.IsPartnerRole(req.Role) {
 		if req.PartnerID == "" {
