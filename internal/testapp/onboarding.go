@@ -16,10 +16,12 @@ const (
 )
 
 // Progress rows with fixed ids that StartOnboarding creates for the manual
-// step of each fixture partner, so REST scenarios can name them.
+// step of each fixture partner (and Acme's profile step), so REST scenarios
+// can name them.
 const (
 	ProgressAcmeManual   = "onbprogacmeman1"
 	ProgressGlobexManual = "onbprogglxman01"
+	ProgressAcmeProfile  = "onbprogacmepro1" // Acme's profile step
 )
 
 // StartOnboarding moves the fixture partner into status onboarding, as
@@ -36,11 +38,18 @@ func StartOnboarding(t testing.TB, app core.App, partnerID string) {
 		if partnerID == PartnerGlobex {
 			id = ProgressGlobexManual
 		}
-		if partnerID == PartnerAcme || partnerID == PartnerGlobex {
+		rows := map[string]string{}
+		switch partnerID {
+		case PartnerAcme:
+			rows = map[string]string{id: StepManual, ProgressAcmeProfile: StepProfile}
+		case PartnerGlobex:
+			rows = map[string]string{id: StepManual}
+		}
+		for rid, step := range rows {
 			r := core.NewRecord(c)
-			r.Id = id
+			r.Id = rid
 			r.Set("partner", partnerID)
-			r.Set("step", StepManual)
+			r.Set("step", step)
 			if err := tx.Save(r); err != nil {
 				return err
 			}
