@@ -29,10 +29,7 @@ func bindTieringHooks(app core.App) {
 		}
 		return e.Next()
 	})
-	app.OnRecordUpdate("tier_changes").BindFunc(func(e *core.RecordEvent) error {
-		return validation.Errors{"id": validation.NewError("validation_tier_history_immutable",
-			"The tier history cannot be changed.")}
-	})
+	app.OnRecordUpdate("tier_changes").BindFunc(refuseTierHistoryChange)
 
 	// Every night at 02:30 UTC, after the day's rollups are complete.
 	app.Cron().MustAdd(TierEvaluationJob, "30 2 * * *", func() {
@@ -66,8 +63,16 @@ func recordTierChange(e *core.RecordEvent) error {
 	}
 	h := core.NewRecord(col)
 	h.Set("partner", e.Record.Id)
-	h.Set("from_tier", from)
-	h.Set("to_tier", to)
+	for _, end := range []struct{ field, id string }{{"from", from}, {"to", to}} {
+		// A tier being deleted is gone already when PocketBase empties
+		// its partners' relation: keep no reference to it.
+		if t, err := e.App.FindRecordById("tiers", end.id); err == nil {
+			h.Set(end.field+"_tier", t.Id)
+			h.Set(end.field+"_name", t.GetString("name"))
+		} else if end.id != "" && !ok {
+			c.Reason = tiering.ReasonTierDeleted
+		}
+	}
 	h.Set("source", c.Source)
 	h.Set("reason", c.Reason)
 	h.Set("approved_by", c.ApprovedBy)
@@ -86,6 +91,29 @@ func recordTierChange(e *core.RecordEvent) error {
 	}
 	return activity.RecordFor(e.App, actor, e.Record.Id, kind, e.Record)
 }
+
+// refuseTierHistoryChange keeps tier_changes immutable. The one update
+// let through is PocketBase emptying the relation to a deleted tier (the
+// row keeps the tier's name).
+func refuseTierHistoryChange(e *core.RecordEvent) error {
+	orig := e.Record.Original()
+	for _, f := range e.Record.Collection().Fields {
+		n := f.GetName()
+		if n == "from_tier" || n == "to_tier" {
+			if v := e.Record.GetString(n); v != "" && v != orig.GetString(n) {
+				return errTierHistoryImmutable
+			}
+			continue
+		}
+		if e.Record.GetString(n) != orig.GetString(n) {
+			return errTierHistoryImmutable
+		}
+	}
+	return e.Next()
+}
+
+var errTierHistoryImmutable = validation.Errors{"id": validation.NewError("validation_tier_history_immutable",
+	"The tier history cannot be changed.")}
 
 // rankOf returns a tier's rank (-1 for none or an unknown tier).
 func rankOf(app core.App, id string) int {

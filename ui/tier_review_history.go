@@ -83,6 +83,13 @@ func (u *portal) tierHistory(e *core.RequestEvent) error {
 		row := tierChangeRow{At: r.GetDateTime("created").Time(), From: tierView(tiers[r.GetString("from_tier")]),
 			To: tierView(tiers[r.GetString("to_tier")]), Source: r.GetString("source"), Reason: r.GetString("reason"),
 			Automatic: r.GetString("approved_by") == ""}
+		// A deleted tier's row keeps only its name.
+		if row.From == nil && r.GetString("from_name") != "" {
+			row.From = &TierView{Name: r.GetString("from_name")}
+		}
+		if row.To == nil && r.GetString("to_name") != "" {
+			row.To = &TierView{Name: r.GetString("to_name")}
+		}
 		if a := users[r.GetString("approved_by")]; a != nil {
 			row.ApprovedBy = a.GetString("name")
 		}

@@ -73,3 +73,43 @@ func SetPartnerFigures(t testing.TB, app core.App, partner string, today time.Ti
 	AddKPI(t, app, partner, today, kpi.CertifiedUsers, float64(certified))
 	AddKPI(t, app, partner, today, kpi.DealsWon, float64(deals))
 }
+
+// Fixed ids of the tier reviews and tier changes SeedTierHistory writes.
+const (
+	ReviewAcme   = "tierreviewacme1" // Acme: keep, at risk
+	ReviewGlobex = "tierreviewglbx1" // Globex: promote to Gold, proposed
+	ChangeAcme   = "tierchangeacme1" // Acme: Silver → Gold, by the admin
+	ChangeGlobex = "tierchangeglbx1" // Globex: Bronze → Silver, automatic
+)
+
+// SeedTierHistory adds the tier programme, one current review per fixture
+// partner and one history row each, with fixed ids.
+func SeedTierHistory(t testing.TB, app core.App) {
+	t.Helper()
+	SeedTierProgramme(t, app)
+	now := time.Now().UTC()
+	save := func(coll, id string, fields map[string]any) {
+		c, err := app.FindCollectionByNameOrId(coll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := core.NewRecord(c)
+		r.Id = id
+		for k, v := range fields {
+			r.Set(k, v)
+		}
+		if err := app.Save(r); err != nil {
+			t.Fatalf("seeding %s %s: %v", coll, id, err)
+		}
+	}
+	save("tier_reviews", ReviewAcme, map[string]any{"partner": PartnerAcme, "evaluated_at": now, "current_tier": TierGold,
+		"qualifying_tier": TierSilver, "recommendation": "keep", "at_risk": true, "cycles_below": 1, "below_since": now,
+		"status": "none", "reasons": `[{"tier":"` + TierGold + `","rule":"revenue","value":150000,"threshold":500000,"met":false}]`})
+	save("tier_reviews", ReviewGlobex, map[string]any{"partner": PartnerGlobex, "evaluated_at": now, "current_tier": TierSilver,
+		"qualifying_tier": TierGold, "target_tier": TierGold, "recommendation": "promote", "status": "proposed",
+		"reasons": `[{"tier":"` + TierGold + `","rule":"revenue","value":650000,"threshold":500000,"met":true}]`})
+	save("tier_changes", ChangeAcme, map[string]any{"partner": PartnerAcme, "from_tier": TierSilver, "to_tier": TierGold,
+		"reason": "promoted", "approved_by": AdminID, "source": "evaluation"})
+	save("tier_changes", ChangeGlobex, map[string]any{"partner": PartnerGlobex, "from_tier": TierBronze, "to_tier": TierSilver,
+		"reason": "automatic", "source": "evaluation"})
+}

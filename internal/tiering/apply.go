@@ -22,6 +22,8 @@ const (
 	ReasonDemoted   = "demoted"
 	ReasonAutomatic = "automatic"
 	ReasonManual    = "manual"
+	// ReasonTierDeleted: the partner's tier was deleted, which empties it.
+	ReasonTierDeleted = "tier_deleted"
 )
 
 // Errors of Apply and Dismiss.

@@ -293,3 +293,30 @@ func TestTierHistoryIsImmutable(t *testing.T) {
 		t.Fatal("a history row was changed")
 	}
 }
+
+func TestDeletingATierKeepsTheHistory(t *testing.T) {
+	app := programme(t)
+	p, _ := app.FindRecordById("partners", testapp.PartnerGlobex)
+	p.Set("tier", testapp.TierBronze)
+	if err := app.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	bronze, err := app.FindRecordById("tiers", testapp.TierBronze)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(bronze); err != nil {
+		t.Fatalf("deleting a tier with history: %v", err)
+	}
+	ch := changes(t, app, testapp.PartnerGlobex)
+	if len(ch) != 2 {
+		t.Fatalf("history %v: want the manual change and the deletion", ch)
+	}
+	first, second := ch[0], ch[1]
+	if first.GetString("to_tier") != "" || first.GetString("to_name") != "Bronze" || first.GetString("from_name") != "Silver" {
+		t.Fatalf("first row after the tier's deletion: %v", first.FieldsData())
+	}
+	if second.GetString("from_tier") != "" || second.GetString("from_name") != "" || second.GetString("reason") != tiering.ReasonTierDeleted {
+		t.Fatalf("deletion row: %v", second.FieldsData())
+	}
+}
