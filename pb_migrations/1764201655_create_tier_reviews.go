@@ -97,10 +97,6 @@ func init() {
 			&core.RelationField{Name: "partner", CollectionId: partners.Id, MaxSelect: 1, Required: true, CascadeDelete: true},
 			&core.RelationField{Name: "from_tier", CollectionId: tiers.Id, MaxSelect: 1},
 			&core.RelationField{Name: "to_tier", CollectionId: tiers.Id, MaxSelect: 1},
-			// The tiers' names at the time: the history outlives a deleted
-			// tier (whose relation PocketBase then empties).
-			&core.TextField{Name: "from_name", Max: 80},
-			&core.TextField{Name: "to_name", Max: 80},
 			&core.TextField{Name: "reason", Max: 500},
 			&core.RelationField{Name: "approved_by", CollectionId: users.Id, MaxSelect: 1},
 			&core.SelectField{Name: "source", Required: true, MaxSelect: 1, Values: []string{"evaluation", "manual"}},
