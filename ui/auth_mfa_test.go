@@ -111,3 +111,25 @@ func TestPasswordSignInCanBeTurnedOff(t *testing.T) {
 	expectStatus(t, r, http.StatusForbidden, "password sign-in off")
 	expectContains(t, r, "password sign-in off", "Signing in with a password is turned off")
 }
+
+// TestMFARequirementFromSettings: the settings' boxes decide who needs the
+// e-mailed code after the password in the portal, for each combination.
+func TestMFARequirementFromSettings(t *testing.T) {
+	for _, c := range []struct{ staff, partners bool }{{false, true}, {true, false}, {true, true}, {false, false}} {
+		app, srv := newServer(t)
+		setMFA(t, app, signedIn(t, app, srv, testapp.AdminEmail), c.staff, c.partners)
+		for email, covered := range map[string]bool{testapp.AcmeUserEmail: c.partners, testapp.GlobexAdminEmail: c.partners,
+			testapp.ManagerBrunoEmail: c.staff, testapp.AdminEmail: c.staff} {
+			b := newBrowser(t, srv)
+			b.get("/login")
+			r := b.post("/login", url.Values{"email": {email}, "password": {testapp.Password}})
+			signedIn := b.jar["ponte_session"] != nil
+			if covered && (r.Status != http.StatusOK || signedIn || !strings.Contains(r.Body, `id="otp-code"`)) {
+				t.Errorf("staff=%v partners=%v: %s signed in with the password alone (%d)", c.staff, c.partners, email, r.Status)
+			}
+			if !covered && (r.Status != http.StatusSeeOther || !signedIn) {
+				t.Errorf("staff=%v partners=%v: %s was asked for a code (%d)", c.staff, c.partners, email, r.Status)
+			}
+		}
+	}
+}

@@ -7,9 +7,11 @@ import (
 	"image/png"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/ponte-portal/ponte/internal/branding"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -125,5 +127,177 @@ func TestPortalSettings(t *testing.T) {
 	s3, _ := app.FindFirstRecordByFilter("settings", "")
 	if s3.GetString("logo") != "" {
 		t.Fatal("logo not removed")
+	}
+}
+
+// sizedPNG is a w×h PNG.
+func sizedPNG(t *testing.T, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for x := 0; x < w; x++ {
+		img.Set(x, h/2, color.RGBA{15, 110, 110, 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// brandFields is a valid settings form with the given colour.
+func brandFields(colour string) map[string]string {
+	return map[string]string{"portal_name": "Parceiros Acme", "primary_colour": colour, "default_locale": "pt-BR", "base_currency": "BRL"}
+}
+
+func TestBrandColourContrastIsChecked(t *testing.T) {
+	app, srv := newServer(t)
+	suggestion := branding.Darken("#ffff00")
+	if !branding.ReadableOnWhite(suggestion) || suggestion == "#ffff00" {
+		t.Fatalf("suggestion %s is not a readable shade", suggestion)
+	}
+	for _, c := range []struct{ lang, want string }{
+		{"en", "White text on this colour has a contrast of only 1.07:1; at least 4.5:1 is needed to be readable. Try a darker shade such as " + suggestion + "."},
+		{"pt-BR", "Texto branco sobre esta cor tem contraste de apenas 1,07:1; é preciso pelo menos 4,5:1 para ser legível. Experimente um tom mais escuro, como " + suggestion + "."},
+	} {
+		// The admin's own language setting decides the page's language.
+		rec, _ := app.FindAuthRecordByEmail("users", testapp.AdminEmail)
+		rec.Set("locale", c.lang)
+		if err := app.Save(rec); err != nil {
+			t.Fatal(err)
+		}
+		admin := signedIn(t, app, srv, testapp.AdminEmail)
+		admin.get("/settings")
+		r := admin.multipartPost("/settings", brandFields("#FFFF00"), "", nil)
+		expectStatus(t, r, http.StatusBadRequest, c.lang+" yellow")
+		expectContains(t, r, c.lang+" yellow", c.want, `value="#ffff00"`, `value="`+suggestion+`" disabled`)
+	}
+	if s, _ := app.FindFirstRecordByFilter("settings", ""); s.GetString("primary_colour") != "#0f6e6e" {
+		t.Fatalf("an unreadable colour was saved: %s", s.GetString("primary_colour"))
+	}
+	// The suggestion and the default teal pass; so does a colour just above 4.5:1.
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	for _, ok := range []string{suggestion, "#0f6e6e", "#767676"} {
+		admin.get("/settings")
+		expectStatus(t, admin.multipartPost("/settings", brandFields(ok), "", nil), http.StatusSeeOther, ok)
+	}
+	// #777777 is 4.48:1: refused, and shown rounded down, never as 4.5.
+	admin.get("/settings")
+	admin.lang = "en"
+	r := admin.multipartPost("/settings", brandFields("#777777"), "", nil)
+	expectStatus(t, r, http.StatusBadRequest, "#777777")
+	expectContains(t, r, "#777777", "contraste de apenas 4,47:1") // the admin reads pt-BR now
+	// The settings page previews the colour with its own script (CSP nonce).
+	r = admin.get("/settings")
+	expectContains(t, r, "preview", `class="brand-preview"`, `data-contrast-min="4.5"`, "/js/brand_settings.js")
+}
+
+func TestBrandFaviconAndSignInText(t *testing.T) {
+	app, srv := newServer(t)
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.lang = "en"
+	upload := func(name string, data []byte, extra map[string]string) response {
+		admin.get("/settings")
+		f := brandFields("#0f6e6e")
+		for k, v := range extra {
+			f[k] = v
+		}
+		return admin.multipartPostField("/settings", f, "favicon", name, data)
+	}
+	// Bad favicons: a text file named .png, one too large, one not square,
+	// one too small. Each gets a translated message and nothing is saved.
+	for name, data := range map[string][]byte{
+		"text.png":  []byte("this is not an image at all, just text pretending to be a PNG file"),
+		"big.png":   append(sizedPNG(t, 64, 64), bytes.Repeat([]byte{0}, 300<<10)...),
+		"wide.png":  sizedPNG(t, 128, 32),
+		"small.png": sizedPNG(t, 8, 8),
+	} {
+		r := upload(name, data, nil)
+		expectStatus(t, r, http.StatusBadRequest, name)
+		expectContains(t, r, name, "Choose a square PNG or ICO image of at least 16×16 px and at most 256 KB.")
+	}
+	if s, _ := app.FindFirstRecordByFilter("settings", ""); s.GetString("favicon") != "" {
+		t.Fatal("a bad favicon was saved")
+	}
+	// Bad logos: a text file named .png and one over the 2 MB field limit.
+	admin.get("/settings")
+	r := admin.multipartPost("/settings", brandFields("#0f6e6e"), "logo.png", []byte("plain text, not a picture"))
+	expectStatus(t, r, http.StatusBadRequest, "text logo")
+	expectContains(t, r, "text logo", "Choose a PNG, JPEG, WebP or GIF image of at most 2 MB.")
+	admin.get("/settings")
+	r = admin.multipartPost("/settings", brandFields("#0f6e6e"), "huge.png", append(pngBytes(t), bytes.Repeat([]byte{0}, 2<<20+10)...))
+	expectStatus(t, r, http.StatusBadRequest, "huge logo")
+	expectContains(t, r, "huge logo", "Choose a PNG, JPEG, WebP or GIF image of at most 2 MB.")
+	if s, _ := app.FindFirstRecordByFilter("settings", ""); s.GetString("logo") != "" {
+		t.Fatal("a bad logo was saved")
+	}
+
+	// A good favicon and the sign-in texts.
+	ico := sizedPNG(t, 48, 48)
+	r = upload("icon.png", ico, map[string]string{"signin_text_pt": "Bem-vindo ao portal de parceiros.\nDúvidas: canal@acme.test",
+		"signin_text_en": "Welcome to the partner portal."})
+	expectStatus(t, r, http.StatusSeeOther, "good favicon")
+	b := branding.Load(app)
+	if b.FaviconURL == "" || !strings.HasPrefix(b.FaviconURL, "/favicon.ico?v=") {
+		t.Fatalf("favicon URL %q", b.FaviconURL)
+	}
+	g := newBrowser(t, srv)
+	g.lang = "pt-BR"
+	login := g.get("/login")
+	expectContains(t, login, "pt sign-in text", `<link rel="icon" href="`+strings.ReplaceAll(b.FaviconURL, "&", "&amp;")+`">`,
+		"Bem-vindo ao portal de parceiros.\nDúvidas: canal@acme.test", `class="signin-text"`)
+	g.lang = "en"
+	expectContains(t, g.get("/login"), "en sign-in text", "Welcome to the partner portal.")
+	// /favicon.ico serves the file, cached for good only with its version.
+	fav := g.get(b.FaviconURL)
+	expectStatus(t, fav, http.StatusOK, "favicon")
+	if fav.Body != string(ico) || fav.Header.Get("Content-Type") != "image/png" ||
+		!strings.Contains(fav.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("favicon served wrong: %q %q (%d bytes)", fav.Header.Get("Content-Type"), fav.Header.Get("Cache-Control"), len(fav.Body))
+	}
+	if cc := g.get("/favicon.ico").Header.Get("Cache-Control"); strings.Contains(cc, "immutable") {
+		t.Fatalf("unversioned favicon cached for good: %q", cc)
+	}
+	// Too long a text is refused beside its field; removing the favicon
+	// brings back the built-in icon.
+	long := strings.Repeat("a", 601)
+	r = upload("", nil, map[string]string{"signin_text_en": long})
+	expectStatus(t, r, http.StatusBadRequest, "long text")
+	expectContains(t, r, "long text", "Write at most 600 characters.")
+	expectStatus(t, upload("", nil, map[string]string{"remove_favicon": "1"}), http.StatusSeeOther, "remove favicon")
+	r = g.get("/favicon.ico")
+	expectStatus(t, r, http.StatusFound, "built-in favicon")
+	expectNotContains(t, g.get("/login"), "no favicon", "/favicon.ico?v=")
+}
+
+func TestBrandingShowsOnPagesAndEmails(t *testing.T) {
+	app, srv := newServer(t)
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.get("/settings")
+	f := brandFields("#8a2be2")
+	f["portal_name"] = "Rede Acme de Parceiros"
+	expectStatus(t, admin.multipartPost("/settings", f, "logo.png", pngBytes(t)), http.StatusSeeOther, "brand")
+	b := branding.Load(app)
+	if b.LogoURL == "" {
+		t.Fatal("no logo")
+	}
+	// A signed-in page: title suffix, header logo and name, theme colour.
+	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
+	home := diego.get("/")
+	expectContains(t, home, "home", "· Rede Acme de Parceiros</title>", `<img src="`+strings.ReplaceAll(b.LogoURL, "&", "&amp;")+`"`,
+		`<meta name="theme-color" content="#8a2be2">`)
+	expectContains(t, diego.get("/theme.css"), "theme", "--brand:#8a2be2")
+	// An account e-mail (password reset) carries the same name, logo and colour.
+	g := newBrowser(t, srv)
+	g.get("/forgot")
+	app.TestMailer.Reset()
+	expectStatus(t, g.post("/forgot", url.Values{"email": {testapp.AcmeUserEmail}}), http.StatusOK, "forgot")
+	msg := app.TestMailer.LastMessage()
+	for _, want := range []string{"Rede Acme de Parceiros", `<img src="` + strings.TrimRight(app.Settings().Meta.AppURL, "/") + strings.ReplaceAll(b.LogoURL, "&", "&amp;") + `"`,
+		"background:#8a2be2", `lang="pt-BR"`} {
+		if !strings.Contains(msg.HTML, want) {
+			t.Errorf("reset e-mail lacks %q:\n%s", want, msg.HTML)
+		}
+	}
+	if !strings.Contains(msg.Subject, "Rede Acme de Parceiros") || !strings.Contains(msg.Text, "Rede Acme de Parceiros") {
+		t.Errorf("reset e-mail subject/text not branded: %q", msg.Subject)
 	}
 }
