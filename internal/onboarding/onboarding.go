@@ -377,12 +377,16 @@ func Left(app core.App, partnerID string) error {
 	return app.Save(row)
 }
 
-// Invited stamps the partner's checklist with the time of its first
-// invitation, from which staff count the time onboarding took.
+// Invited stamps the partner's checklist with the time of its earliest
+// invitation (invitations written as history may arrive out of order),
+// from which staff count the time onboarding took.
 func Invited(app core.App, partnerID string, at time.Time) error {
 	row, err := ChecklistOf(app, partnerID)
-	if err != nil || row == nil || !row.GetDateTime("invited").IsZero() {
+	if err != nil || row == nil {
 		return err
+	}
+	if t := row.GetDateTime("invited"); !t.IsZero() && !at.Before(t.Time()) {
+		return nil
 	}
 	row.Set("invited", at)
 	return app.Save(row)
