@@ -67,26 +67,28 @@ func resultsFilter(e *core.RequestEvent, p *Page, d *surveyResultsData) (respWhe
 		if !slices.ContainsFunc(d.Tiers, func(o Option) bool { return o.Value == t }) {
 			p.Errors["tier"] = tr(loc, "validation.invalid_value")
 		}
-		conds = append(conds, dbx.HashExp{"partners.tier": t})
+		conds = append(conds, dbx.NewExp("partners.tier = {:svTier}", dbx.Params{"svTier": t}))
 	}
 	if r := q.Get("region"); r != "" {
 		p.Values["region"] = r
 		if !slices.Contains(roles.Regions, r) {
 			p.Errors["region"] = tr(loc, "validation.invalid_value")
 		}
-		conds = append(conds, dbx.HashExp{"partners.region": r})
+		conds = append(conds, dbx.NewExp("partners.region = {:svRegion}", dbx.Params{"svRegion": r}))
 	}
 	if m := q.Get("manager"); m != "" {
 		p.Values["manager"] = m
 		if !slices.ContainsFunc(d.Managers, func(o Option) bool { return o.Value == m }) {
 			p.Errors["manager"] = tr(loc, "validation.invalid_value")
 		}
-		conds = append(conds, dbx.HashExp{"partners.manager": m})
+		conds = append(conds, dbx.NewExp("partners.manager = {:svManager}", dbx.Params{"svManager": m}))
 	}
 	if len(conds) == 0 {
 		return nil, nil
 	}
 	d.Filtered = true
+	// Named parameters: the subquery is built apart from the query it
+	// joins, so dbx's numbered ones ({:p0}) would clash.
 	partnerWhere = dbx.And(conds...)
 	sub := e.App.DB().Select("partners.id").From("partners").Where(partnerWhere).Build()
 	return dbx.NewExp("survey_responses.partner IN ("+sub.SQL()+")", sub.Params()), partnerWhere
