@@ -41,7 +41,8 @@ type OnboardingStepView struct {
 	Link           string
 	Required, Done bool
 	DoneAt         time.Time
-	// DoneBy names who ticked it ("" for the system).
+	// DoneBy names who ticked it ("" for the system); Evidence is what
+	// ticked it, phrased in the page's language ("" for none).
 	DoneBy, Evidence string
 	// CanTick says whether the viewer may tick or untick it (manual steps,
 	// for the partner's channel manager and admins).
@@ -175,14 +176,14 @@ func (u *portal) onboardingChecklist(e *core.RequestEvent, info *core.RequestInf
 		}
 		v := OnboardingStepView{ID: p.Id, Kind: s.GetString("kind"), Title: stepText(s, "title", loc),
 			Description: stepText(s, "description", loc), Required: s.GetBool("required"), Done: p.GetBool("done"),
-			Evidence: p.GetString("evidence")}
+			Evidence: evidenceText(loc, s.GetString("kind"), p.GetString("evidence"))}
 		if t := p.GetDateTime("done_at"); !t.IsZero() {
 			v.DoneAt = t.Time()
 		}
 		if by := users[p.GetString("done_by")]; by != nil {
 			v.DoneBy = by.GetString("name")
 		}
-		v.Link = stepLink(s, partner, courses)
+		v.Link = stepLink(s, partner, courses, roles.Of(info.Auth))
 		if staff && v.Kind == onboarding.KindManual {
 			ok, err := access.CanUpdate(e.App, access.Info(info.Auth, http.MethodPatch, map[string]any{"done": !v.Done}), p)
 			if err != nil {
@@ -214,16 +215,32 @@ func stepText(s *core.Record, field, loc string) string {
 	return s.GetString(field + "_en")
 }
 
-// stepLink is where a partner does a step's work.
-func stepLink(s, partner *core.Record, courses map[string]*core.Record) string {
+// evidenceText phrases a step's stored evidence in the page's language.
+func evidenceText(loc, kind, evidence string) string {
+	if evidence == "" || kind == onboarding.KindManual || kind == onboarding.KindProfile {
+		return ""
+	}
+	return tr(loc, "onboarding.evidence."+kind, evidence)
+}
+
+// stepLink is where the viewer does a step's work: the profile and the
+// invitations are the partner admins' (and staff's) to do, so partner users
+// get no link to pages they cannot use.
+func stepLink(s, partner *core.Record, courses map[string]*core.Record, role string) string {
 	switch s.GetString("kind") {
 	case onboarding.KindProfile:
+		if role == roles.PartnerUser {
+			return ""
+		}
 		return "/partners/" + partner.GetString("slug") + "/edit"
 	case onboarding.KindAgreement:
 		if id := s.GetString("document"); id != "" {
 			return "/documents/" + id
 		}
 	case onboarding.KindInvite:
+		if role == roles.PartnerUser {
+			return ""
+		}
 		return "/invitations"
 	case onboarding.KindCourse:
 		if c := courses[s.GetString("course")]; c != nil {

@@ -62,6 +62,12 @@ func TestOnboardingHomeChecklistMovesWithAcknowledgement(t *testing.T) {
 		t.Fatalf("steps shown done = %d, want 1", n)
 	}
 
+	// Partner users get no link to the profile form they may not use.
+	expectNotContains(t, home, "Diego's home", `href="/partners/acme-brasil/edit"`)
+	// Staff see what ticked it, in their language.
+	expectContains(t, signedIn(t, app, srv, testapp.ManagerAnaEmail).get("/onboarding/acme-brasil"), "Ana on Acme",
+		"ciência dada por Diego Rocha", "marcada automaticamente")
+
 	// Globex is not onboarding: no panel.
 	fabio := signedIn(t, app, srv, testapp.GlobexUserEmail)
 	expectNotContains(t, fabio.get("/"), "Globex home", "Getting started", "Primeiros passos")

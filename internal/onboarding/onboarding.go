@@ -11,7 +11,7 @@ package onboarding
 import (
 	"database/sql"
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -221,8 +221,10 @@ func openSteps(app core.App, partnerID string, kinds []string) ([]openStep, erro
 	return out, nil
 }
 
-// Judge says whether partner has done step, with a short note of the
-// evidence. What counts for each kind:
+// Judge says whether partner has done step, with the evidence as data for
+// the page to phrase in its language (who acknowledged or completed, how
+// many people, which customer; nothing for the profile). What counts for
+// each kind:
 //   - profile: the partner record has a website and a logo (country and
 //     region are always set: the schema and the partners hook see to that);
 //   - agreement: a user of the partner acknowledged the step's document
@@ -238,7 +240,7 @@ func Judge(app core.App, partner, step *core.Record) (bool, string, error) {
 	case KindProfile:
 		if partner.GetString("website") != "" && partner.GetString("logo") != "" &&
 			partner.GetString("country") != "" && partner.GetString("region") != "" {
-			return true, "website, logo", nil
+			return true, "", nil
 		}
 	case KindAgreement:
 		doc := step.GetString("document")
@@ -246,7 +248,7 @@ func Judge(app core.App, partner, step *core.Record) (bool, string, error) {
 			return false, "", nil
 		}
 		return first(app, "document_acknowledgements", dbx.HashExp{"document": doc, "partner": pid}, func(r *core.Record) string {
-			return "acknowledged by " + userName(app, r.GetString("user"))
+			return userName(app, r.GetString("user"))
 		})
 	case KindInvite:
 		n, err := app.CountRecords("users", dbx.HashExp{"partner": pid, "deactivated": false})
@@ -254,7 +256,7 @@ func Judge(app core.App, partner, step *core.Record) (bool, string, error) {
 			return false, "", err
 		}
 		if n >= int64(step.GetInt("count")+1) {
-			return true, fmt.Sprintf("%d people", n), nil
+			return true, strconv.FormatInt(n, 10), nil
 		}
 	case KindCourse:
 		course := step.GetString("course")
@@ -262,11 +264,11 @@ func Judge(app core.App, partner, step *core.Record) (bool, string, error) {
 			return false, "", nil
 		}
 		return first(app, "enrollments", dbx.HashExp{"partner": pid, "course": course, "status": "completed"}, func(r *core.Record) string {
-			return "completed by " + userName(app, r.GetString("user"))
+			return userName(app, r.GetString("user"))
 		})
 	case KindFirstDeal:
 		return first(app, "deals", dbx.HashExp{"partner": pid}, func(r *core.Record) string {
-			return "deal " + r.GetString("customer_name")
+			return r.GetString("customer_name")
 		})
 	}
 	return false, "", nil
