@@ -1,11 +1,16 @@
 package hooks
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/ponte-portal/ponte/internal/kpi"
 )
+
+// KPISealJob is the cron job that seals the KPI running totals.
+const KPISealJob = "ponte.kpi.seal"
 
 // bindKPIHooks binds the hooks of the KPI rollups kept in the transaction of
 // each change: every write of an activity, deal_events or certificates row
@@ -19,7 +24,26 @@ import (
 //
 // Handlers carry ids "ponte.kpi.<collection>.<create|update|delete>" (the
 // benchmarks unbind them to measure what they cost).
+//
+// The running totals (kpi_running) are extended into each new month by a
+// daily job shortly after midnight UTC and once when the server starts, so
+// a server that was down over a month's end catches up.
 func bindKPIHooks(app core.App) {
+	sealRunning := func() {
+		if _, err := kpi.Seal(app, time.Now()); err != nil {
+			app.Logger().Error("sealing KPI running totals", "error", err)
+		}
+	}
+	app.Cron().MustAdd(KPISealJob, "7 0 * * *", sealRunning)
+	// After the rest of the serve chain (which loads the demo with --demo),
+	// before the server takes requests.
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{Id: "ponte.kpi.seal", Func: func(e *core.ServeEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		sealRunning()
+		return nil
+	}})
 	bind := func(h *hook.TaggedHook[*core.RecordEvent], id string, fn func(e *core.RecordEvent) error) {
 		h.Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: fn})
 	}

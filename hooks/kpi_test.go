@@ -43,6 +43,75 @@ func rollups(t testing.TB, app core.App) map[string]float64 {
 	return out
 }
 
+// runningRows reads kpi_running as "partner month metric" → value, zeros
+// left out.
+func runningRows(t testing.TB, app core.App) map[string]float64 {
+	t.Helper()
+	var rows []struct {
+		Partner string  `db:"partner"`
+		Month   string  `db:"month"`
+		Metric  string  `db:"metric"`
+		Value   float64 `db:"value"`
+	}
+	if err := app.DB().NewQuery("SELECT partner, month, metric, value FROM kpi_running").All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows {
+		if math.Abs(r.Value) > 1e-9 {
+			out[r.Partner+" "+r.Month+" "+r.Metric] = r.Value
+		}
+	}
+	return out
+}
+
+// assertRunningInvariant recomputes every sealed month's running totals from
+// kpi_monthly and compares them with kpi_running.
+func assertRunningInvariant(t testing.TB, app core.App) {
+	t.Helper()
+	sealed, err := kpi.Sealed(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sealed == "" {
+		t.Fatal("nothing is sealed: the check would prove nothing")
+	}
+	var rows []struct {
+		Partner string  `db:"partner"`
+		Month   string  `db:"month"`
+		Metric  string  `db:"metric"`
+		Value   float64 `db:"value"`
+	}
+	err = app.DB().NewQuery(`SELECT s.partner AS partner, s.month AS month, s.metric AS metric,
+			(SELECT SUM(m.value) FROM kpi_monthly m WHERE m.partner = s.partner AND m.metric = s.metric AND m.month <= s.month) AS value
+		FROM (SELECT DISTINCT p.partner, p.metric, r.month FROM kpi_monthly p
+			JOIN (SELECT DISTINCT month FROM kpi_running UNION SELECT DISTINCT month FROM kpi_monthly) r ON r.month >= p.month
+			WHERE r.month <= {:sealed}) s`).Bind(dbx.Params{"sealed": sealed}).All(&rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for _, r := range rows {
+		if math.Abs(r.Value) > 1e-9 {
+			want[r.Partner+" "+r.Month+" "+r.Metric] = r.Value
+		}
+	}
+	got := runningRows(t, app)
+	// Months with no monthly row anywhere are not in the recomputation's
+	// month list; the running table carries totals through them, so compare
+	// only the months the recomputation knows.
+	months := map[string]bool{}
+	for k := range want {
+		months[strings.Fields(k)[1]] = true
+	}
+	for k := range got {
+		if !months[strings.Fields(k)[1]] {
+			delete(got, k)
+		}
+	}
+	assertSame(t, "running totals vs kpi_monthly", got, want)
+}
+
 // assertSame fails on any row that differs (beyond float rounding).
 func assertSame(t testing.TB, what string, got, want map[string]float64) {
 	t.Helper()
@@ -424,6 +493,13 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Seal the months so far: the events and certificates below change
+	// sealed months, which the running totals must follow.
+	if n, err := kpi.Seal(app, time.Now()); err != nil || n == 0 {
+		t.Fatalf("sealing: %d months, %v", n, err)
+	}
+	assertRunningInvariant(t, app)
+
 	// Activity of every kind the rollups count, and some they do not.
 	kinds := []string{activity.KindProfileUpdated, activity.KindDealRegistered}
 	for _, m := range kpi.ActivityMetrics {
@@ -489,6 +565,8 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 			t.Errorf("metric %s never written by the mix", m.Name)
 		}
 	}
+	assertRunningInvariant(t, app)
+	incrementalRunning := runningRows(t, app)
 	st, err := kpi.Rebuild(app)
 	if err != nil {
 		t.Fatal(err)
@@ -497,6 +575,7 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 		t.Fatalf("rebuild wrote %+v", st)
 	}
 	assertSame(t, "rebuilt vs incremental", rollups(t, app), incremental)
+	assertSame(t, "rebuilt vs incremental running totals", runningRows(t, app), incrementalRunning)
 
 	// The rebuilt tables keep being kept: one more event adds to them.
 	kpiEvent(t, app, testapp.AcmeUserID, testapp.PartnerAcme, activity.KindLogin, day("2026-01-05 07:00"))

@@ -3,12 +3,14 @@ package dashboard
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/kpi"
 )
 
 // Filter narrows the partners whose figures are summed. Empty fields do not
@@ -29,6 +31,10 @@ type Source struct {
 	filter Filter
 	scope  []any // the partner ids the viewer may see; nil: every partner
 	none   bool  // the viewer may see no partner
+
+	sealOnce    sync.Once // reads of one dashboard run side by side
+	sealedMonth string
+	sealErr     error
 }
 
 // NewSource reads as the viewer described by info.
@@ -164,10 +170,51 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 	if table == "kpi_monthly" {
 		col = "month"
 	}
+	var conds []dbx.Expression
+	if from != "" {
+		conds = append(conds, dbx.NewExp("k."+col+" >= {:from}", dbx.Params{"from": from}))
+	}
+	if to != "" {
+		conds = append(conds, dbx.NewExp("k."+col+" <= {:to}", dbx.Params{"to": to}))
+	}
+	return s.read(out, rollupRead{table: table, col: col, where: dbx.And(conds...), value: "k.value",
+		fewRows: from != "" && from == to}, metrics, g)
+}
+
+// queryRunning sums, from kpi_running, the change of metrics from the end of
+// month before to the end of month at: the running total at at minus the
+// one at before ("" = from the beginning: the total at at). Both months
+// must be sealed.
+func (s *Source) queryRunning(out Sums, metrics []string, before, at string, g Group) error {
+	r := rollupRead{table: "kpi_running", col: "month", value: "k.value", fewRows: true,
+		where: dbx.NewExp("k.month = {:at}", dbx.Params{"at": at})}
+	if before != "" {
+		r.where = dbx.NewExp("k.month IN ({:before}, {:at})", dbx.Params{"before": before, "at": at})
+		r.value = "CASE WHEN k.month = {:at} THEN k.value ELSE -k.value END"
+	}
+	return s.read(out, r, metrics, g)
+}
+
+// rollupRead is one sum over a rollup table: the rows where holds, summing
+// value (SQL over the alias k).
+type rollupRead struct {
+	table, col string
+	where      dbx.Expression
+	value      string
+	// fewRows: where selects at most two rows per partner and metric (one
+	// or two months): a per-partner read then returns the rows as they are
+	// and sums them here, which costs less than SQLite sorting them into
+	// groups.
+	fewRows bool
+}
+
+// read runs r for metrics, grouped by g, limited to the viewer's scope and
+// the filter, and adds the sums into out.
+func (s *Source) read(out Sums, r rollupRead, metrics []string, g Group) error {
 	key := "('')"
 	switch g {
 	case byPeriod:
-		key = "k." + col
+		key = "k." + r.col
 	case ByNone:
 	default:
 		key = "COALESCE(" + string(g) + ", '')"
@@ -180,36 +227,41 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 	if g == ByPartner && !join {
 		key = "k.partner"
 	}
-	q := s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
-		From(table + " k").
+	sum := "SUM(" + r.value + ") AS v"
+	rowwise := g == ByPartner && !join && r.fewRows
+	if rowwise {
+		sum = "(" + r.value + ") AS v" // parenthesised: dbx quotes a bare column
+	}
+	q := s.app.DB().Select(key+" AS g", "k.metric AS m", sum).
+		From(r.table + " k").
 		Where(dbx.In("k.metric", ms...))
-	if g == ByPartner && table == "kpi_monthly" {
+	if g == ByPartner && r.table == "kpi_monthly" && !rowwise {
 		// Partner by partner (a CROSS JOIN keeps partners the outer loop)
 		// through the (partner, metric, month, value) index: rows come
 		// grouped already, with no sort of the whole programme's rows into
-		// a temporary b-tree.
+		// a temporary b-tree. (Reads of one or two months go row by row
+		// instead, see fewRows: two seeks per partner and metric cost more.)
 		join, key = true, "dp.id"
-		q = s.app.DB().Select(key+" AS g", "k.metric AS m", "SUM(k.value) AS v").
+		q = s.app.DB().Select(key+" AS g", "k.metric AS m", sum).
 			From("partners dp").
-			Join("CROSS JOIN", "kpi_monthly k", dbx.NewExp("k.partner = dp.id")).
+			Join("CROSS JOIN", r.table+" k", dbx.NewExp("k.partner = dp.id")).
 			Where(dbx.In("k.metric", ms...))
 	} else if join {
 		q.InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner"))
 	}
-	if from != "" {
-		q.AndWhere(dbx.NewExp("k."+col+" >= {:from}", dbx.Params{"from": from}))
-	}
-	if to != "" {
-		q.AndWhere(dbx.NewExp("k."+col+" <= {:to}", dbx.Params{"to": to}))
+	if r.where != nil {
+		q.AndWhere(r.where)
 	}
 	if join {
 		s.partnerWhere(q)
 	} else {
 		s.scopeWhere(q, "k.partner")
 	}
-	if g == ByNone {
+	switch {
+	case rowwise: // summed below
+	case g == ByNone:
 		q.GroupBy("m") // in the index's order: no temporary b-tree
-	} else {
+	default:
 		q.GroupBy("g", "m")
 	}
 	var rows []struct {
@@ -218,12 +270,53 @@ func (s *Source) query(out Sums, table string, metrics []string, from, to string
 		V float64 `db:"v"`
 	}
 	if err := q.All(&rows); err != nil {
-		return fmt.Errorf("dashboard: sums from %s: %w", table, err)
+		return fmt.Errorf("dashboard: sums from %s: %w", r.table, err)
 	}
 	for _, r := range rows {
 		out.add(r.G, r.M, r.V)
 	}
 	return nil
+}
+
+// sealed returns the last month the running totals cover ("" none), read
+// once per Source.
+func (s *Source) sealed() (string, error) {
+	s.sealOnce.Do(func() { s.sealedMonth, s.sealErr = kpi.Sealed(s.app) })
+	return s.sealedMonth, s.sealErr
+}
+
+// months sums metrics over the whole months [lo, hi] ("" lo: from the
+// beginning): the sealed part from the running totals (two rows per partner
+// and metric, or one from the beginning), the months after it from
+// kpi_monthly.
+func (s *Source) months(out Sums, metrics []string, lo, hi string, g Group) error {
+	sealed, err := s.sealed()
+	if err != nil {
+		return err
+	}
+	if sealed == "" || (lo != "" && lo > sealed) {
+		return s.query(out, "kpi_monthly", metrics, lo, hi, g)
+	}
+	before := ""
+	if lo != "" {
+		before = addMonths(lo, -1)
+	}
+	if err := s.queryRunning(out, metrics, before, min(hi, sealed), g); err != nil {
+		return err
+	}
+	if hi > sealed {
+		return s.query(out, "kpi_monthly", metrics, addMonths(sealed, 1), hi, g)
+	}
+	return nil
+}
+
+// addMonths moves a "YYYY-MM" month by n months.
+func addMonths(month string, n int) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return t.AddDate(0, n, 0).Format("2006-01")
 }
 
 // Sum adds up metrics over the days [from, to] (from zero: since the
@@ -266,7 +359,7 @@ func (s *Source) Sum(metrics []string, from, to time.Time, g Group) (Sums, error
 	if !from.IsZero() {
 		lo = firstWhole.Format("2006-01")
 	}
-	if err := s.query(out, "kpi_monthly", metrics, lo, lastWhole.Format("2006-01"), g); err != nil {
+	if err := s.months(out, metrics, lo, lastWhole.Format("2006-01"), g); err != nil {
 		return nil, err
 	}
 	if tail := lastWhole.AddDate(0, 1, 0); !tail.After(to) {
@@ -293,18 +386,21 @@ func (s *Source) Series(metrics []string, p Period) (Sums, error) {
 func (s *Source) MonthlySum(metrics []string, p Period, g Group) (Sums, int, error) {
 	out := Sums{}
 	months := (p.To.Year()-p.From.Year())*12 + int(p.To.Month()-p.From.Month()) + 1
-	return out, months, s.query(out, "kpi_monthly", metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), g)
+	return out, months, s.months(out, metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), g)
 }
 
 // PartnersActiveIn counts the partners (in status active, in scope and
 // filter) with a positive value of metric on some day in [from, to]; the
-// counted partners are returned too.
+// counted partners are returned too. Each partner is one probe of the
+// (partner, day, metric) key index that stops at the first such row, which
+// reads far fewer rows than collecting every partner's rows of the window
+// (the planner would pick the metric index; INDEXED BY keeps it on the key).
 func (s *Source) PartnersActiveIn(metric string, from, to time.Time) (map[string]bool, error) {
-	q := s.app.DB().Select("k.partner AS id").Distinct(true).From("kpi_daily k").
-		InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
-		Where(dbx.HashExp{"k.metric": metric, "dp.status": "active"}).
-		AndWhere(dbx.NewExp("k.day >= {:from} AND k.day <= {:to} AND k.value > 0",
-			dbx.Params{"from": Day(from).Format("2006-01-02"), "to": Day(to).Format("2006-01-02")}))
+	q := s.app.DB().Select("dp.id AS id").From("partners dp").
+		Where(dbx.HashExp{"dp.status": "active"}).
+		AndWhere(dbx.NewExp(`EXISTS (SELECT 1 FROM kpi_daily k INDEXED BY idx_kpi_daily_key
+			WHERE k.partner = dp.id AND k.day >= {:from} AND k.day <= {:to} AND k.metric = {:metric} AND k.value > 0)`,
+			dbx.Params{"metric": metric, "from": Day(from).Format("2006-01-02"), "to": Day(to).Format("2006-01-02")}))
 	s.partnerWhere(q)
 	var ids []string
 	if err := q.Column(&ids); err != nil {

@@ -56,12 +56,14 @@ type PartnerRow struct {
 	Engagement        Engagement
 }
 
-// adoption computes the gauge for the period ending on end.
-func (s *Source) adoption(end time.Time, partners []PartnerInfo) (Adoption, error) {
-	adopted, err := s.PartnersActiveIn(kpi.ActiveUsers, end.AddDate(0, 0, -(AdoptionDays-1)), end)
-	if err != nil {
-		return Adoption{}, err
-	}
+// adoptedBy returns the partners with an active person in the
+// AdoptionDays days ending on end.
+func (s *Source) adoptedBy(end time.Time) (map[string]bool, error) {
+	return s.PartnersActiveIn(kpi.ActiveUsers, end.AddDate(0, 0, -(AdoptionDays-1)), end)
+}
+
+// adoption computes the gauge from the adopted partners among partners.
+func adoption(adopted map[string]bool, partners []PartnerInfo) Adoption {
 	a := Adoption{}
 	for _, p := range partners {
 		if p.Status == "active" {
@@ -72,7 +74,7 @@ func (s *Source) adoption(end time.Time, partners []PartnerInfo) (Adoption, erro
 		}
 	}
 	a.Rate, a.HasRate = ratio(float64(a.Adopted), float64(a.Active))
-	return a, nil
+	return a
 }
 
 // adoptionEnd is the last day the adoption window may end on: the period's
@@ -96,26 +98,26 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 	// Three independent groups of reads run side by side: SQLite serves
 	// concurrent readers, and each group is a few large index scans.
 	var (
-		f                      *partnerFigures
-		ov                     *overviewReads
-		partners               []PartnerInfo
-		prevAdoption           Adoption
-		errF, errO, errP, errA error
-		wg                     sync.WaitGroup
+		f                             *partnerFigures
+		ov                            *overviewReads
+		partners                      []PartnerInfo
+		adopted, prevAdopted          map[string]bool
+		errF, errO, errP, errA, errPA error
+		wg                            sync.WaitGroup
 	)
-	wg.Add(2)
+	end, prevEnd := adoptionEnd(p, today), adoptionEnd(prev, today)
+	wg.Add(4)
 	go func() { defer wg.Done(); f, errF = s.partnerFigures(p) }()
 	go func() { defer wg.Done(); ov, errO = s.readOverview(p, true) }()
+	go func() { defer wg.Done(); adopted, errA = s.adoptedBy(end) }()
+	go func() { defer wg.Done(); prevAdopted, errPA = s.adoptedBy(prevEnd) }()
 	partners, errP = s.Partners()
-	if errP == nil {
-		if d.Adoption, errA = s.adoption(adoptionEnd(p, today), partners); errA == nil {
-			prevAdoption, errA = s.adoption(adoptionEnd(prev, today), partners)
-		}
-	}
 	wg.Wait()
-	if err := errors.Join(errF, errO, errP, errA); err != nil {
+	if err := errors.Join(errF, errO, errP, errA, errPA); err != nil {
 		return nil, err
 	}
+	d.Adoption = adoption(adopted, partners)
+	prevAdoption := adoption(prevAdopted, partners)
 	c, o, trend := ov.compose(p, probs, f.flows)
 	d.Trend = trend
 	d.Tiles = []Tile{

@@ -38,7 +38,8 @@ type RebuildStep struct {
 // certificates for training.certified. The monthly rows are summed from the
 // daily ones, but for users.active, which counts the month's own distinct
 // people. Groups that sum to zero are left out (the incremental tables may
-// hold such rows with value 0; they mean the same).
+// hold such rows with value 0; they mean the same). The running totals are
+// then sealed again from the new monthly rows.
 func Rebuild(app core.App) (RebuildStats, error) {
 	start := time.Now()
 	var st RebuildStats
@@ -108,6 +109,13 @@ func Rebuild(app core.App) (RebuildStats, error) {
 			{"months", exec(rebuildMonthlySQL)},
 			{"active months", execAll(rebuildActiveMonthlySQL, "DROP TABLE temp.kpi_events")},
 			{"create indexes", createIndexes},
+			{"running totals", func() error {
+				if _, err := db.NewQuery("DELETE FROM kpi_running").Execute(); err != nil {
+					return err
+				}
+				_, err := seal(tx, time.Now())
+				return err
+			}},
 		} {
 			if err := step(s.name, s.fn); err != nil {
 				return err

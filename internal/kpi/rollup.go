@@ -25,7 +25,8 @@ func Both(partner, day, metric string, v float64) []Delta {
 }
 
 // Add applies deltas to kpi_daily and kpi_monthly with one upsert statement
-// per table on app's database, so inside a hook it runs in the change's
+// per table on app's database (and to the running totals of sealed months a
+// past-month delta changes), so inside a hook it runs in the change's
 // transaction (pass e.App). Deltas of partner "" (staff without a partner)
 // and of value 0 are skipped.
 func Add(app core.App, deltas ...Delta) error {
@@ -44,7 +45,10 @@ func Add(app core.App, deltas ...Delta) error {
 	if err := upsert(app.DB(), "kpi_daily", "day", daily); err != nil {
 		return err
 	}
-	return upsert(app.DB(), "kpi_monthly", "month", monthly)
+	if err := upsert(app.DB(), "kpi_monthly", "month", monthly); err != nil {
+		return err
+	}
+	return addRunning(app, monthly)
 }
 
 // upsert adds ds to table in one multi-row INSERT … ON CONFLICT DO UPDATE.

@@ -1,0 +1,106 @@
+package dashboard_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/ponte-portal/ponte/internal/dashboard"
+	"github.com/ponte-portal/ponte/internal/kpi"
+	"github.com/ponte-portal/ponte/internal/testapp"
+)
+
+// sumsOf reads a fixed set of sums (periods across sealed and unsealed
+// months, whole and partial months, from the beginning; every grouping) as
+// admin and as Ana, the manager of Acme.
+func sumsOf(t *testing.T, app core.App) map[string]float64 {
+	t.Helper()
+	metrics := []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost, kpi.Pipeline, kpi.CertifiedUsers,
+		kpi.ActiveUsers, kpi.Logins, "pipeline.registered", "pipeline.proposal"}
+	ranges := [][2]time.Time{
+		{day("2025-01-01"), day("2025-12-31")},
+		{day("2024-03-01"), day("2025-06-30")},
+		{day("2025-02-15"), day("2025-07-10")},
+		{day("2024-12-01"), day("2025-04-30")},
+		{{}, day("2025-05-31")},
+		{{}, day("2025-04-17")},
+		{time.Now().UTC().AddDate(-1, 0, 0), time.Now().UTC()},
+	}
+	out := map[string]float64{}
+	for _, who := range []string{testapp.AdminEmail, testapp.ManagerAnaEmail} {
+		for _, f := range []dashboard.Filter{{}, {Tier: testapp.TierGold}, {Region: "latam"}} {
+			s := source(t, app, who, f)
+			for i, r := range ranges {
+				for _, g := range []dashboard.Group{dashboard.ByNone, dashboard.ByPartner, dashboard.ByTier, dashboard.ByRegion} {
+					sums, err := s.Sum(metrics, r[0], r[1], g)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for k, ms := range sums {
+						for m, v := range ms {
+							if v != 0 {
+								out[fmt.Sprintf("%s %+v range%d %s %s %s", who, f, i, g, k, m)] = v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestRunningTotalsReadLikeMonthlyRows proves that the sealed running totals
+// change no figure: the same sums with every completed month sealed, with
+// part of them sealed, and with none sealed (kpi_monthly only).
+func TestRunningTotalsReadLikeMonthlyRows(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDashboards(t, app) // seals every completed month
+	if m, err := kpi.Sealed(app); err != nil || m == "" {
+		t.Fatalf("the fixture should be sealed: %q %v", m, err)
+	}
+	sealed := sumsOf(t, app)
+	if len(sealed) < 200 {
+		t.Fatalf("only %d sums: too few to prove anything", len(sealed))
+	}
+	if _, err := app.DB().NewQuery("DELETE FROM kpi_running").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	compare := func(what string, got map[string]float64) {
+		t.Helper()
+		for k, w := range sealed {
+			if g := got[k]; math.Abs(g-w) > 1e-6 {
+				t.Errorf("%s: %s = %v, sealed %v", what, k, g, w)
+			}
+		}
+		for k, g := range got {
+			if _, ok := sealed[k]; !ok {
+				t.Errorf("%s: %s = %v, absent when sealed", what, k, g)
+			}
+		}
+	}
+	compare("unsealed", sumsOf(t, app))
+	if n, err := kpi.Seal(app, day("2025-04-15")); err != nil || n == 0 {
+		t.Fatalf("sealing through 2025-04: %d months, %v", n, err)
+	}
+	if m, _ := kpi.Sealed(app); m != "2025-04" {
+		t.Fatalf("sealed through %q, want 2025-04", m)
+	}
+	compare("sealed through 2025-04", sumsOf(t, app))
+	// A change to a sealed month reaches the running totals.
+	if err := kpi.Add(app, kpi.Delta{Partner: testapp.PartnerAcme, Period: "2025-02", Metric: kpi.RevenueWon, Value: 250}); err != nil {
+		t.Fatal(err)
+	}
+	s := source(t, app, testapp.AdminEmail, dashboard.Filter{})
+	sums, err := s.Sum([]string{kpi.RevenueWon}, day("2025-01-01"), day("2025-04-30"), dashboard.ByPartner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sums.Get(testapp.PartnerAcme, kpi.RevenueWon), sealed[fmt.Sprintf("%s %+v range3 %s %s %s",
+		testapp.AdminEmail, dashboard.Filter{}, dashboard.ByPartner, testapp.PartnerAcme, kpi.RevenueWon)]; got != 1000+250 || want == 0 {
+		t.Fatalf("Acme revenue Jan–Apr 2025 after a February change = %v, want 1250 (Dec–Apr before: %v)", got, want)
+	}
+}
