@@ -55,6 +55,7 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"deal_events":      {"deal", "partner", "at"},
 		"kpi_daily":        {"partner", "metric"},
 		"kpi_monthly":      {"partner", "metric"},
+		"kpi_running":      {"partner", "month"},
 
 		"certificate_counts":    {"certification", "partner"},
 		"course_progress_stats": {"course", "partner"},
