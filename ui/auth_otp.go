@@ -39,7 +39,31 @@ var codeTries = struct {
 	sync.Mutex
 	n  map[string]int
 	at map[string]time.Time
-}{n: map[string]int{}, at: map[string]time.Time{}}
+	// decoys holds when each decoy id (no code behind it) was handed out, so
+	// that it "expires" like a real code and the answers never differ.
+	decoys map[string]time.Time
+}{n: map[string]int{}, at: map[string]time.Time{}, decoys: map[string]time.Time{}}
+
+// addDecoy remembers a decoy id handed out now.
+func addDecoy(id string) {
+	codeTries.Lock()
+	defer codeTries.Unlock()
+	t := time.Now()
+	for k, at := range codeTries.decoys {
+		if t.Sub(at) > triesForgetAt {
+			delete(codeTries.decoys, k)
+		}
+	}
+	codeTries.decoys[id] = t
+}
+
+// decoyExpired reports whether id is a decoy older than a code's life.
+func decoyExpired(id string, life time.Duration) bool {
+	codeTries.Lock()
+	defer codeTries.Unlock()
+	at, ok := codeTries.decoys[id]
+	return ok && time.Since(at) > life
+}
 
 // failTry records a wrong answer for id and reports whether the tries are
 // used up.
@@ -142,6 +166,7 @@ func (u *portal) loginCodeRequest(e *core.RequestEvent) error {
 	user, err := e.App.FindAuthRecordByEmail(users, email)
 	if err != nil || user.GetBool("deactivated") {
 		dummyHash().ValidatePassword(email) // as long as hashing a real code
+		addDecoy(pendingID)
 	} else {
 		otp, err := u.issueSignInCode(e.App, user)
 		if err != nil {
@@ -211,6 +236,9 @@ func (u *portal) loginCodeSignIn(e *core.RequestEvent, ck *http.Cookie) error {
 	otp, err := e.App.FindOTPById(ck.Value)
 	if err == nil && (otp.CollectionRef() != users.Id || otp.HasExpired(otpDuration(users))) {
 		_ = e.App.Delete(otp)
+		return expired()
+	}
+	if err != nil && decoyExpired(ck.Value, otpDuration(users)) {
 		return expired()
 	}
 	var user *core.Record

@@ -131,7 +131,7 @@ func TestPortalSettings(t *testing.T) {
 }
 
 // sizedPNG is a w×h PNG.
-func sizedPNG(t *testing.T, w, h int) []byte {
+func sizedPNG(t testing.TB, w, h int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for x := 0; x < w; x++ {
 		img.Set(x, h/2, color.RGBA{15, 110, 110, 255})

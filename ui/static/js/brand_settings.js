@@ -25,10 +25,13 @@
   }
   function init() {
     var input = document.getElementById('f-primary_colour');
-    if (!input) return;
-    update(input);
-    input.addEventListener('input', function () { update(input); });
+    if (input) update(input);
   }
+  // Delegated, so the preview keeps working after upload.js swaps <main>
+  // (a refused save) without this script running again.
+  document.addEventListener('input', function (ev) {
+    if (ev.target && ev.target.id === 'f-primary_colour') update(ev.target);
+  });
   document.addEventListener('DOMContentLoaded', init);
-  document.addEventListener('htmx:afterSettle', init);
+  new MutationObserver(init).observe(document.body || document.documentElement, {childList: true});
 })();
