@@ -13,8 +13,8 @@ type applicationsSummary struct{ waiting, approved, declined int }
 
 // line is the summary's line in the demo report ("" prints nothing).
 func (s applicationsSummary) line() string {
-	return fmt.Sprintf("partner applications: %d waiting, %d approved, %d declined",
-		s.waiting, s.approved, s.declined)
+	return fmt.Sprintf("%d partner applications: %d waiting, %d approved, %d declined.",
+		s.waiting+s.approved+s.declined, s.waiting, s.approved, s.declined)
 }
 
 // applicationSeed is one demo application; ago is how long ago it arrived,
