@@ -20,9 +20,12 @@ func stamp(t time.Time) string {
 // ExpireDue marks pending invitations past their expiry as expired and
 // returns how many changed.
 func ExpireDue(app core.App, now time.Time) (int, error) {
-	due, err := app.FindRecordsByFilter(Collection, "status = {:s} && expires <= {:now}", "expires", batch, 0,
-		dbx.Params{"s": StatusPending, "now": stamp(now)})
-	if err != nil {
+	var due []*core.Record
+	err := app.RecordQuery(Collection).
+		AndWhere(dbx.HashExp{"status": StatusPending}).
+		AndWhere(dbx.NewExp("[[expires]] <= {:now}", dbx.Params{"now": stamp(now)})).
+		OrderBy("expires").Limit(batch).All(&due)
+	if err != nil || len(due) == 0 {
 		return 0, err
 	}
 	n := 0
@@ -48,9 +51,14 @@ func ExpireDue(app core.App, now time.Time) (int, error) {
 // old one) and keeps the expiry. Each invitation has its own transaction: a
 // failed e-mail leaves that one for the next run and goes on with the rest.
 func SendReminders(app core.App, now time.Time) (int, error) {
-	due, err := app.FindRecordsByFilter(Collection,
-		"status = {:s} && reminded_at = '' && last_sent <= {:cut} && expires > {:now}", "last_sent", batch, 0,
-		dbx.Params{"s": StatusPending, "cut": stamp(now.Add(-ReminderAfter)), "now": stamp(now)})
+	// Plain conditions (not a filter string, whose `= ''` adds an OR IS
+	// NULL) so the (status, reminded_at, last_sent) index serves the query.
+	var due []*core.Record
+	err := app.RecordQuery(Collection).
+		AndWhere(dbx.HashExp{"status": StatusPending, "reminded_at": ""}).
+		AndWhere(dbx.NewExp("[[last_sent]] <= {:cut} AND [[expires]] > {:now}",
+			dbx.Params{"cut": stamp(now.Add(-ReminderAfter)), "now": stamp(now)})).
+		OrderBy("last_sent").Limit(batch).All(&due)
 	if err != nil {
 		return 0, err
 	}
