@@ -22,6 +22,7 @@
     var tpl = out.getAttribute(r >= min ? 'data-ok' : 'data-low') || '{ratio}';
     out.textContent = tpl.replace('{ratio}', r.toLocaleString(document.documentElement.lang, {minimumFractionDigits: 2, maximumFractionDigits: 2}));
     out.classList.toggle('is-low', r < min);
+    preview.classList.toggle('is-low', r < min);
   }
   function init() {
     var input = document.getElementById('f-primary_colour');
