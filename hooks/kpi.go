@@ -1,8 +1,11 @@
 package hooks
 
 import (
+	"database/sql"
+	"errors"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
@@ -47,6 +50,25 @@ func bindKPIHooks(app core.App) {
 	bind := func(h *hook.TaggedHook[*core.RecordEvent], id string, fn func(e *core.RecordEvent) error) {
 		h.Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: fn})
 	}
+	// Rollup rows deleted as records (with their partner) leave the
+	// programme totals too.
+	bind(app.OnRecordDelete("kpi_monthly"), "ponte.kpi.kpi_monthly.delete", func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			// The stored value, not the loaded record's: other hooks of
+			// the same cascade may have changed the row since it was read.
+			var v float64
+			err := tx.DB().NewQuery("SELECT value FROM kpi_monthly WHERE id = {:id}").
+				Bind(dbx.Params{"id": e.Record.Id}).Row(&v)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return kpi.DropMonthlyRow(tx, e.Record.GetString("month"), e.Record.GetString("metric"), v)
+		})
+	})
 	bind(app.OnRecordCreate("activity"), "ponte.kpi.activity.create", func(e *core.RecordEvent) error {
 		return afterWrite(e, func(tx core.App) error {
 			return addActivity(tx, kpi.ActivityRowOf(e.Record), 1)

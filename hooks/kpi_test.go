@@ -112,6 +112,34 @@ func assertRunningInvariant(t testing.TB, app core.App) {
 	assertSame(t, "running totals vs kpi_monthly", got, want)
 }
 
+// assertTotalsInvariant compares the programme totals with kpi_monthly
+// summed over partners.
+func assertTotalsInvariant(t testing.TB, app core.App) {
+	t.Helper()
+	read := func(q string) map[string]float64 {
+		var rows []struct {
+			Month  string  `db:"month"`
+			Metric string  `db:"metric"`
+			Value  float64 `db:"value"`
+		}
+		if err := app.DB().NewQuery(q).All(&rows); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, r := range rows {
+			if math.Abs(r.Value) > 1e-9 {
+				out[r.Month+" "+r.Metric] = r.Value
+			}
+		}
+		return out
+	}
+	want := read("SELECT month, metric, SUM(value) AS value FROM kpi_monthly GROUP BY month, metric")
+	if len(want) == 0 {
+		t.Fatal("no monthly rows: the check would prove nothing")
+	}
+	assertSame(t, "programme totals vs kpi_monthly", read("SELECT month, metric, value FROM kpi_totals"), want)
+}
+
 // assertSame fails on any row that differs (beyond float rounding).
 func assertSame(t testing.TB, what string, got, want map[string]float64) {
 	t.Helper()
@@ -566,6 +594,7 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 		}
 	}
 	assertRunningInvariant(t, app)
+	assertTotalsInvariant(t, app)
 	incrementalRunning := runningRows(t, app)
 	st, err := kpi.Rebuild(app)
 	if err != nil {
@@ -576,12 +605,43 @@ func TestKPIIncrementalEqualsRebuild(t *testing.T) {
 	}
 	assertSame(t, "rebuilt vs incremental", rollups(t, app), incremental)
 	assertSame(t, "rebuilt vs incremental running totals", runningRows(t, app), incrementalRunning)
+	assertTotalsInvariant(t, app)
 
 	// The rebuilt tables keep being kept: one more event adds to them.
 	kpiEvent(t, app, testapp.AcmeUserID, testapp.PartnerAcme, activity.KindLogin, day("2026-01-05 07:00"))
 	if v := value(t, app, "kpi_daily", testapp.PartnerAcme, "2026-01-05", kpi.Logins); v < 1 {
 		t.Fatalf("logins after the rebuild = %v", v)
 	}
+	assertRunningInvariant(t, app)
+	assertTotalsInvariant(t, app)
+
+	// A partner deleted with its rollup rows leaves every total (its
+	// people would have to go first; this one never had any).
+	pc, err := app.FindCollectionByNameOrId("partners")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone = core.NewRecord(pc)
+	gone.Load(map[string]any{"name": "Initech", "slug": "initech", "status": "active", "country": "BR"})
+	if err := app.Save(gone); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"2026-01", "2026-03", time.Now().UTC().Format("2006-01")} {
+		if err := kpi.Add(app, kpi.Both(gone.Id, m+"-02", kpi.RevenueWon, 900)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertTotalsInvariant(t, app)
+	if err := app.Delete(gone); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM kpi_monthly WHERE partner = {:p}").
+		Bind(dbx.Params{"p": gone.Id}).Row(&left); err != nil || left != 0 {
+		t.Fatalf("%d monthly rows of the deleted partner left (%v)", left, err)
+	}
+	assertTotalsInvariant(t, app)
+	assertRunningInvariant(t, app)
 }
 
 // TestKPIThroughDeals drives the rollups through the deals hooks (the

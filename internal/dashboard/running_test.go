@@ -104,3 +104,66 @@ func TestRunningTotalsReadLikeMonthlyRows(t *testing.T) {
 		t.Fatalf("Acme revenue Jan–Apr 2025 after a February change = %v, want 1250 (Dec–Apr before: %v)", got, want)
 	}
 }
+
+// TestPartnersActiveInReadsLikeTheDays checks the adoption read (whole months
+// from kpi_monthly, other days from kpi_daily, or probes for long stretches)
+// against the days themselves on windows of every shape.
+func TestPartnersActiveInReadsLikeTheDays(t *testing.T) {
+	app := testapp.New(t)
+	testapp.SeedDashboards(t, app)
+	for _, q := range []string{"DELETE FROM kpi_daily", "DELETE FROM kpi_monthly", "DELETE FROM kpi_running", "DELETE FROM kpi_totals"} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := dashboard.Day(time.Now())
+	for _, a := range []struct {
+		partner string
+		day     time.Time
+	}{
+		{testapp.PartnerAcme, day("2025-01-31")}, {testapp.PartnerAcme, day("2025-03-10")},
+		{testapp.PartnerGlobex, day("2025-02-15")}, {testapp.PartnerGlobex, today.AddDate(0, 0, -2)},
+		{testapp.PartnerAcme, today.AddDate(0, 0, -45)},
+	} {
+		if err := kpi.Add(app, kpi.Both(a.partner, a.day.Format("2006-01-02"), kpi.ActiveUsers, 1)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := source(t, app, testapp.AdminEmail, dashboard.Filter{})
+	windows := [][2]time.Time{
+		{day("2025-02-01"), day("2025-02-28")}, // a whole month
+		{day("2025-01-31"), day("2025-03-01")}, // a whole month and a day either side
+		{day("2025-03-01"), day("2025-03-09")}, // a few days
+		{day("2025-03-02"), day("2025-03-31")}, // 30 days in one month: probes
+		{day("2025-01-01"), day("2025-03-31")}, // three whole months
+		{today.AddDate(0, 0, -29), today},      // the last 30 days: the current month and days before it
+		{today.AddDate(0, 0, -60), today.AddDate(0, 0, -31)},
+	}
+	checked := 0
+	for _, w := range windows {
+		got, err := s.PartnersActiveIn(kpi.ActiveUsers, w[0], w[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		err = app.DB().NewQuery(`SELECT DISTINCT k.partner FROM kpi_daily k JOIN partners p ON p.id = k.partner
+			WHERE p.status = 'active' AND k.metric = {:m} AND k.value > 0 AND k.day >= {:from} AND k.day <= {:to}`).
+			Bind(map[string]any{"m": kpi.ActiveUsers, "from": w[0].Format("2006-01-02"), "to": w[1].Format("2006-01-02")}).Column(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s…%s: %v, want %v", w[0].Format("2006-01-02"), w[1].Format("2006-01-02"), got, want)
+			continue
+		}
+		for _, id := range want {
+			if !got[id] {
+				t.Errorf("%s…%s: %v, want %v", w[0].Format("2006-01-02"), w[1].Format("2006-01-02"), got, want)
+			}
+		}
+		checked += len(want)
+	}
+	if checked < 6 {
+		t.Fatalf("only %d partner-windows active: the fixture proves too little", checked)
+	}
+}

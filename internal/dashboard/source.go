@@ -286,10 +286,13 @@ func (s *Source) sealed() (string, error) {
 }
 
 // months sums metrics over the whole months [lo, hi] ("" lo: from the
-// beginning): the sealed part from the running totals (two rows per partner
-// and metric, or one from the beginning), the months after it from
-// kpi_monthly.
+// beginning): programme-wide sums from the programme totals; otherwise the
+// covered part from the running totals (two rows per partner and metric, or
+// one from the beginning) and any month after it from kpi_monthly.
 func (s *Source) months(out Sums, metrics []string, lo, hi string, g Group) error {
+	if g == ByNone && s.programmeWide() {
+		return s.totals(out, metrics, lo, hi, ByNone)
+	}
 	sealed, err := s.sealed()
 	if err != nil {
 		return err
@@ -306,6 +309,44 @@ func (s *Source) months(out Sums, metrics []string, lo, hi string, g Group) erro
 	}
 	if hi > sealed {
 		return s.query(out, "kpi_monthly", metrics, addMonths(sealed, 1), hi, g)
+	}
+	return nil
+}
+
+// programmeWide reports whether s sums every partner with no filter: the
+// programme totals then hold its monthly sums.
+func (s *Source) programmeWide() bool {
+	return !s.none && s.scope == nil && !s.filtered() && s.filter.Partner == ""
+}
+
+// totals sums metrics over the months [lo, hi] ("" lo: from the beginning)
+// from the programme totals, as one group (ByNone) or per month (byPeriod).
+func (s *Source) totals(out Sums, metrics []string, lo, hi string, g Group) error {
+	ms := make([]any, len(metrics))
+	for i, m := range metrics {
+		ms[i] = m
+	}
+	key := "('')"
+	if g == byPeriod {
+		key = "t.month"
+	}
+	q := s.app.DB().Select(key+" AS g", "t.metric AS m", "SUM(t.value) AS v").From("kpi_totals t").
+		Where(dbx.In("t.metric", ms...)).
+		AndWhere(dbx.NewExp("t.month <= {:hi}", dbx.Params{"hi": hi})).
+		GroupBy("g", "m")
+	if lo != "" {
+		q.AndWhere(dbx.NewExp("t.month >= {:lo}", dbx.Params{"lo": lo}))
+	}
+	var rows []struct {
+		G string  `db:"g"`
+		M string  `db:"m"`
+		V float64 `db:"v"`
+	}
+	if err := q.All(&rows); err != nil {
+		return fmt.Errorf("dashboard: programme totals: %w", err)
+	}
+	for _, r := range rows {
+		out.add(r.G, r.M, r.V)
 	}
 	return nil
 }
@@ -370,10 +411,14 @@ func (s *Source) Sum(metrics []string, from, to time.Time, g Group) (Sums, error
 	return out, nil
 }
 
-// Series sums metrics per chart bucket of p: per month from kpi_monthly for a
-// monthly period, per day from kpi_daily otherwise.
+// Series sums metrics per chart bucket of p: per month for a monthly period
+// (from the programme totals when s sees every partner unfiltered, else from
+// kpi_monthly), per day from kpi_daily otherwise.
 func (s *Source) Series(metrics []string, p Period) (Sums, error) {
 	out := Sums{}
+	if p.Monthly && s.programmeWide() {
+		return out, s.totals(out, metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), byPeriod)
+	}
 	if p.Monthly {
 		return out, s.query(out, "kpi_monthly", metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), byPeriod)
 	}
@@ -389,29 +434,88 @@ func (s *Source) MonthlySum(metrics []string, p Period, g Group) (Sums, int, err
 	return out, months, s.months(out, metrics, p.From.Format("2006-01"), p.To.Format("2006-01"), g)
 }
 
-// PartnersActiveIn counts the partners (in status active, in scope and
-// filter) with a positive value of metric on some day in [from, to]; the
-// counted partners are returned too. Each partner is one probe of the
-// (partner, day, metric) key index that stops at the first such row, which
-// reads far fewer rows than collecting every partner's rows of the window
-// (the planner would pick the metric index; INDEXED BY keeps it on the key).
+// PartnersActiveIn returns the partners (in status active, in scope and
+// filter) with a positive value of metric on some day in [from, to].
+//
+// It reads sets of rows rather than probing partner by partner, which costs
+// more per partner: a month the window holds whole — or the current month,
+// when the window runs to today — is settled by its kpi_monthly rows (one
+// per partner; a month's row is positive exactly when one of its days is,
+// for the flow and distinct metrics this is used for), the other days by
+// their kpi_daily rows. Only when those other days are many (a 30-day window
+// ending on the 31st) does it probe each partner's rows of the window
+// through the (partner, day, metric) key index instead, which stops at the
+// first hit.
 func (s *Source) PartnersActiveIn(metric string, from, to time.Time) (map[string]bool, error) {
-	q := s.app.DB().Select("dp.id AS id").From("partners dp").
-		Where(dbx.HashExp{"dp.status": "active"}).
-		AndWhere(dbx.NewExp(`EXISTS (SELECT 1 FROM kpi_daily k INDEXED BY idx_kpi_daily_key
-			WHERE k.partner = dp.id AND k.day >= {:from} AND k.day <= {:to} AND k.metric = {:metric} AND k.value > 0)`,
-			dbx.Params{"metric": metric, "from": Day(from).Format("2006-01-02"), "to": Day(to).Format("2006-01-02")}))
-	s.partnerWhere(q)
-	var ids []string
-	if err := q.Column(&ids); err != nil {
-		return nil, fmt.Errorf("dashboard: active partners: %w", err)
+	from, to = Day(from), Day(to)
+	today := Day(time.Now())
+	var months []any
+	var days [][2]time.Time
+	partialDays := 0
+	for m := monthStart(from); !m.After(to); m = m.AddDate(0, 1, 0) {
+		lo, hi := m, monthEnd(m)
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		dataEnd := monthEnd(m) // the month's rows hold no day after today
+		if dataEnd.After(today) {
+			dataEnd = today
+		}
+		if lo.Equal(m) && !hi.Before(dataEnd) {
+			months = append(months, m.Format("2006-01"))
+			continue
+		}
+		days = append(days, [2]time.Time{lo, hi})
+		partialDays += Days(lo, hi)
 	}
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
+	out := map[string]bool{}
+	collect := func(q *dbx.SelectQuery) error {
+		s.partnerWhere(q)
+		var ids []string
+		if err := q.Column(&ids); err != nil {
+			return fmt.Errorf("dashboard: active partners: %w", err)
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+		return nil
+	}
+	if partialDays > probeAfterDays {
+		q := s.app.DB().Select("dp.id").From("partners dp").
+			Where(dbx.HashExp{"dp.status": "active"}).
+			AndWhere(dbx.NewExp(`EXISTS (SELECT 1 FROM kpi_daily k INDEXED BY idx_kpi_daily_key
+				WHERE k.partner = dp.id AND k.day >= {:from} AND k.day <= {:to} AND k.metric = {:metric} AND k.value > 0)`,
+				dbx.Params{"metric": metric, "from": from.Format("2006-01-02"), "to": to.Format("2006-01-02")}))
+		return out, collect(q)
+	}
+	rowsOf := func(table string, where dbx.Expression) *dbx.SelectQuery {
+		return s.app.DB().Select("k.partner").From(table+" k").
+			InnerJoin("partners dp", dbx.NewExp("dp.id = k.partner")).
+			Where(dbx.HashExp{"k.metric": metric, "dp.status": "active"}).
+			AndWhere(dbx.NewExp("k.value > 0")).AndWhere(where)
+	}
+	if len(months) > 0 {
+		if err := collect(rowsOf("kpi_monthly", dbx.In("k.month", months...))); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range days {
+		q := rowsOf("kpi_daily", dbx.NewExp("k.day >= {:from} AND k.day <= {:to}",
+			dbx.Params{"from": d[0].Format("2006-01-02"), "to": d[1].Format("2006-01-02")}))
+		if err := collect(q); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
+
+// probeAfterDays is the number of days outside whole months above which
+// PartnersActiveIn probes partner by partner rather than reading the days'
+// rows.
+const probeAfterDays = 10
 
 // PartnerInfo is a partner in scope, with what the dashboards show of it.
 type PartnerInfo struct {

@@ -109,6 +109,7 @@ func Rebuild(app core.App) (RebuildStats, error) {
 			{"months", exec(rebuildMonthlySQL)},
 			{"active months", execAll(rebuildActiveMonthlySQL, "DROP TABLE temp.kpi_events")},
 			{"create indexes", createIndexes},
+			{"programme totals", execAll(rebuildTotalsSQL...)},
 			{"running totals", func() error {
 				if _, err := db.NewQuery("DELETE FROM kpi_running").Execute(); err != nil {
 					return err

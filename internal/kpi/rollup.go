@@ -25,8 +25,8 @@ func Both(partner, day, metric string, v float64) []Delta {
 }
 
 // Add applies deltas to kpi_daily and kpi_monthly with one upsert statement
-// per table on app's database (and to the running totals of sealed months a
-// past-month delta changes), so inside a hook it runs in the change's
+// per table on app's database (and to the programme totals and the running
+// totals of the covered months a delta changes), so inside a hook it runs in the change's
 // transaction (pass e.App). Deltas of partner "" (staff without a partner)
 // and of value 0 are skipped.
 func Add(app core.App, deltas ...Delta) error {
@@ -46,6 +46,9 @@ func Add(app core.App, deltas ...Delta) error {
 		return err
 	}
 	if err := upsert(app.DB(), "kpi_monthly", "month", monthly); err != nil {
+		return err
+	}
+	if err := addTotals(app, monthly); err != nil {
 		return err
 	}
 	return addRunning(app, monthly)

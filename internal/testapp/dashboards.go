@@ -53,7 +53,7 @@ var DashboardRollups = []Rollup{
 func SeedDashboards(t testing.TB, app core.App) {
 	t.Helper()
 	db := app.DB()
-	for _, q := range []string{"DELETE FROM kpi_daily", "DELETE FROM kpi_monthly", "DELETE FROM kpi_running"} {
+	for _, q := range []string{"DELETE FROM kpi_daily", "DELETE FROM kpi_monthly", "DELETE FROM kpi_running", "DELETE FROM kpi_totals"} {
 		if _, err := db.NewQuery(q).Execute(); err != nil {
 			t.Fatal(err)
 		}
