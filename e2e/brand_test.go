@@ -28,6 +28,7 @@ func TestBrandCodeSignInOnAPhone(t *testing.T) {
 	}
 	tb.poll("the code link and the partner link", `!!document.querySelector('#use-code') && !!document.querySelector('a[href="/apply"]')`)
 	tb.assessA11y(axeSrc, "/login", phoneW, phoneH)
+	tb.screenshot("brand-login-390.png", phoneW, phoneH)
 	if st := tb.follow("#use-code"); st != 200 {
 		t.Fatalf("code form: %d", st)
 	}
