@@ -19,7 +19,9 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/invite"
 	"github.com/ponte-portal/ponte/internal/onboarding"
+	"github.com/ponte-portal/ponte/internal/roles"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -387,5 +389,37 @@ func TestOnboardingStepValidation(t *testing.T) {
 		if !errors.As(err, &verrs) || verrs[field] == nil {
 			t.Fatalf("%s step: error %v, want one on %s", kind, err, field)
 		}
+	}
+}
+
+func TestOnboardingInvitationStampsAndAcceptanceTicks(t *testing.T) {
+	app := testapp.New(t)
+	testapp.StartOnboarding(t, app, testapp.PartnerAcme)
+	var inv *core.Record
+	if err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		inv, err = invite.Issue(tx, invite.Request{Email: "nova@acme.test", Name: "Nova Lima", Role: roles.PartnerUser,
+			PartnerID: testapp.PartnerAcme, InvitedBy: testapp.AcmeAdminID, Locale: "pt-BR"})
+		return err
+	}); err != nil {
+		t.Fatalf("inviting: %v", err)
+	}
+	cl := checklist(t, app, testapp.PartnerAcme)
+	if cl.GetDateTime("invited").String() != inv.GetDateTime("created").String() {
+		t.Fatalf("invited = %v, want the invitation's %v", cl.GetDateTime("invited"), inv.GetDateTime("created"))
+	}
+	if progressDone(t, app, testapp.PartnerAcme, testapp.StepInvite).GetBool("done") {
+		t.Fatal("invite step ticked before the invitation was accepted")
+	}
+	token := testapp.LastInvitationToken(t, app)
+	if err := app.RunInTransaction(func(tx core.App) error {
+		_, err := invite.Accept(tx, token, invite.Acceptance{Name: "Nova Lima", Password: "Nova-Senha-2026!"}, time.Now().UTC())
+		return err
+	}); err != nil {
+		t.Fatalf("accepting: %v", err)
+	}
+	r := progressDone(t, app, testapp.PartnerAcme, testapp.StepInvite)
+	if !r.GetBool("done") || r.GetString("evidence") != "3" {
+		t.Fatalf("invite step after acceptance: done=%v evidence=%q", r.GetBool("done"), r.GetString("evidence"))
 	}
 }

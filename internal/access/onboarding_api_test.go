@@ -94,7 +94,25 @@ func TestOnboardingAPIProgressAndChecklists(t *testing.T) {
 	)
 	// Automatic steps are not ticked through the API, not even by staff.
 	s = append(s, refusedTick(ana, testapp.ProgressAcmeProfile, "acme profile step", testapp.PartnerAcme, map[string]any{"done": true}))
+	// Work done through the REST API ticks like the portal's: a deal
+	// registered by Diego through the API ticks Acme's first-deal step in
+	// the same request, Globex's stays open.
+	deal := createS(acmeUser, "deals", "Acme's first deal (ticks onboarding)", map[string]any{"partner": testapp.PartnerAcme,
+		"submitted_by": testapp.AcmeUserID, "customer_name": "Rest Onboarding Ltda", "product": "Ponte Cloud",
+		"amount": 1234, "currency": "BRL", "stage": "registered"}, http.StatusOK, stepDone(testapp.PartnerAcme, testapp.StepFirstDeal, true), onboardingBoth)
+	deal.AfterTestFunc = afterAll(stepDone(testapp.PartnerAcme, testapp.StepFirstDeal, true), stepDone(testapp.PartnerGlobex, testapp.StepFirstDeal, false))
+	s = append(s, deal)
 	run(t, s)
+}
+
+// stepDone checks whether the partner's row of step is ticked.
+func stepDone(partner, step string, want bool) afterFunc {
+	return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+		t.Helper()
+		if got := testapp.OnboardingProgress(t, app, partner, step).GetBool("done"); got != want {
+			t.Errorf("%s step %s done = %v, want %v", partner, step, got, want)
+		}
+	}
 }
 
 func TestOnboardingAPISteps(t *testing.T) {
