@@ -56,6 +56,7 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"kpi_daily":        {"partner", "metric"},
 		"kpi_monthly":      {"partner", "metric"},
 		"kpi_running":      {"partner", "month"},
+		"kpi_totals":       {"metric"},
 
 		"certificate_counts":    {"certification", "partner"},
 		"course_progress_stats": {"course", "partner"},

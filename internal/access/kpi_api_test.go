@@ -1,9 +1,10 @@
 package access_test
 
-// The REST matrix of the KPI rollups, kpi_daily and kpi_monthly: admins see
-// every partner's rows, a manager their partners', a partner's people their
-// own partner's, the other partner and guests nothing; nobody but a
-// superuser writes them (the hooks and kpi.Rebuild do, from Go).
+// The REST matrix of the KPI rollups, kpi_daily, kpi_monthly and
+// kpi_running: admins see every partner's rows, a manager their partners', a
+// partner's people their own partner's, the other partner and guests
+// nothing; nobody but a superuser writes them (the hooks and kpi.Rebuild do,
+// from Go). The programme totals (kpi_totals) are for admins only.
 
 import (
 	"net/http"
@@ -23,12 +24,15 @@ const (
 	kpiDailyGlobex   = "kpidailyglobex1"
 	kpiMonthlyAcme   = "kpimonthacme001"
 	kpiMonthlyGlobex = "kpimonthglobex1"
+	kpiRunningAcme   = "kpirunacme00001"
+	kpiRunningGlobex = "kpirunglobex001"
+	kpiTotalsRow     = "kpitotals000001"
 )
 
 // seedKPI leaves exactly one row per partner in each rollup table.
 func seedKPI(t testing.TB, app *tests.TestApp) {
 	t.Helper()
-	for _, q := range []string{"DELETE FROM kpi_daily", "DELETE FROM kpi_monthly"} {
+	for _, q := range []string{"DELETE FROM kpi_daily", "DELETE FROM kpi_monthly", "DELETE FROM kpi_running", "DELETE FROM kpi_totals"} {
 		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 			t.Fatal(err)
 		}
@@ -38,6 +42,9 @@ func seedKPI(t testing.TB, app *tests.TestApp) {
 		{"kpi_daily", "day", kpiDailyGlobex, testapp.PartnerGlobex, "2026-03-14"},
 		{"kpi_monthly", "month", kpiMonthlyAcme, testapp.PartnerAcme, "2026-03"},
 		{"kpi_monthly", "month", kpiMonthlyGlobex, testapp.PartnerGlobex, "2026-03"},
+		{"kpi_running", "month", kpiRunningAcme, testapp.PartnerAcme, "2026-03"},
+		{"kpi_running", "month", kpiRunningGlobex, testapp.PartnerGlobex, "2026-03"},
+		{"kpi_totals", "month", kpiTotalsRow, "", "2026-03"},
 	} {
 		c, err := app.FindCollectionByNameOrId(r.table)
 		if err != nil {
@@ -45,7 +52,9 @@ func seedKPI(t testing.TB, app *tests.TestApp) {
 		}
 		rec := core.NewRecord(c)
 		rec.Id = r.id
-		rec.Set("partner", r.partner)
+		if r.partner != "" {
+			rec.Set("partner", r.partner)
+		}
 		rec.Set(r.period, r.value)
 		rec.Set("metric", "revenue.won")
 		rec.Set("value", 1234.5)
@@ -92,6 +101,7 @@ func TestKPIRollupsAPI(t *testing.T) {
 	}{
 		{"kpi_daily", "day", "2026-03-15", map[string]string{acme: kpiDailyAcme, globex: kpiDailyGlobex}},
 		{"kpi_monthly", "month", "2026-04", map[string]string{acme: kpiMonthlyAcme, globex: kpiMonthlyGlobex}},
+		{"kpi_running", "month", "2026-04", map[string]string{acme: kpiRunningAcme, globex: kpiRunningGlobex}},
 	} {
 		all := []string{tbl.ids[acme], tbl.ids[globex]}
 		for _, a := range actors {
@@ -130,6 +140,16 @@ func TestKPIRollupsAPI(t *testing.T) {
 				ExpectedStatus: http.StatusNoContent, AfterTestFunc: afterAll(gone(tbl.name, tbl.ids[acme])),
 			},
 		)
+	}
+	// The programme totals: admins only; nobody writes them over REST.
+	for _, a := range actors {
+		var visible []string
+		if a == admin {
+			visible = []string{kpiTotalsRow}
+		}
+		s = append(s, listS(a, "kpi_totals", []string{kpiTotalsRow}, visible, nil, seedKPI),
+			viewS(a, "kpi_totals", kpiTotalsRow, "programme total", a == admin, nil, seedKPI),
+			updateS(ref, a, "kpi_totals", kpiTotalsRow, "programme total", map[string]any{"value": 99}, false, http.StatusForbidden, seedKPI))
 	}
 	for _, sc := range s {
 		sc.Test(t)
