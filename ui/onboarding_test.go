@@ -173,6 +173,10 @@ func TestOnboardingStaffListFigures(t *testing.T) {
 	if acme.GetString("status") != "active" {
 		t.Fatalf("Acme status = %s after its only required step", acme.GetString("status"))
 	}
+	// Its people see a short "completed" note instead of the checklist.
+	home = signedIn(t, app, srv, testapp.AcmeUserEmail).get("/")
+	expectContains(t, home, "Acme home after completion", "Integração concluída em")
+	expectNotContains(t, home, "Acme home after completion", `class="onb-bar"`)
 }
 
 func TestOnboardingStepsEditor(t *testing.T) {
