@@ -166,13 +166,19 @@ func (u *portal) applySubmit(e *core.RequestEvent) error {
 // system: the applicant, a guest, may not read applications, and learns only
 // that one is pending.
 func openDuplicate(app core.App, email, companyKey string) (bool, error) {
-	var id string
-	err := app.DB().Select("id").From("partner_applications").
-		Where(dbx.NewExp("status = 'new' AND (contact_email = {:email} OR company_key = {:key})",
-			dbx.Params{"email": email, "key": companyKey})).
-		Limit(1).Row(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	// Two lookups, each answered by its partial unique index (SQLite does
+	// not use partial indexes for the branches of an OR).
+	for col, v := range map[string]string{"contact_email": email, "company_key": companyKey} {
+		var id string
+		err := app.DB().Select("id").From("partner_applications").
+			Where(dbx.NewExp("status = 'new' AND [["+col+"]] = {:v}", dbx.Params{"v": v})).
+			Limit(1).Row(&id)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
 	}
-	return err == nil, err
+	return false, nil
 }

@@ -42,7 +42,7 @@ func (u *portal) applicationList(e *core.RequestEvent) error {
 	}
 	d := &applicationListData{Statuses: applicationStatuses, Status: status}
 	p := &Page{Title: tr(loc, "applications.list.title"), Data: d, Errors: errs, Values: map[string]string{"status": status}}
-	n, err := access.CountVisible(e.App, info, "partner_applications", dbx.HashExp{"partner_applications.status": "new"})
+	n, err := countNewApplications(e.App, info)
 	if err != nil {
 		return err
 	}
@@ -64,4 +64,21 @@ func (u *portal) applicationList(e *core.RequestEvent) error {
 	}
 	d.Pager = newPager("/applications", map[string]string{"status": status}, page, res.HasMore)
 	return u.render(e, http.StatusOK, "application_list", p)
+}
+
+// countNewApplications counts the undecided applications under the List
+// rule with COUNT(*), which SQLite answers from the (status, created) index
+// alone (access.CountVisible's COUNT(DISTINCT id) reads every row).
+func countNewApplications(app core.App, info *core.RequestInfo) (int, error) {
+	c, err := app.FindCachedCollectionByNameOrId("partner_applications")
+	if err != nil {
+		return 0, err
+	}
+	q := app.RecordQuery(c).Select("COUNT(*)").AndWhere(dbx.HashExp{"partner_applications.status": "new"})
+	if err := access.ApplyListRule(app, info, c, q); err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.Row(&n)
+	return n, err
 }
