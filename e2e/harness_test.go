@@ -159,8 +159,13 @@ func ponteBinary(t *testing.T) string {
 // starts Chromium.
 func startHarness(t *testing.T, exe, dataDir string, extra ...string) *harness {
 	t.Helper()
-	baseURL := testapp.ServeBinary(t, ponteBinary(t), dataDir, testTimeout/2, extra...).URL
+	return startBrowser(t, exe, testapp.ServeBinary(t, ponteBinary(t), dataDir, testTimeout/2, extra...).URL)
+}
 
+// startBrowser starts Chromium for a portal already serving at baseURL (the
+// binary, or an in-process test app whose test mailer a scenario reads).
+func startBrowser(t *testing.T, exe, baseURL string) *harness {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
 
