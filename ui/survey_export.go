@@ -48,21 +48,19 @@ func (u *portal) surveyExport(e *core.RequestEvent) error {
 	if respWhere, _ := resultsFilter(e, &Page{Errors: map[string]string{}, Values: map[string]string{}}, d); respWhere != nil {
 		where = append(where, respWhere)
 	}
-	err = access.EachVisible(e.App, info, "survey_responses", access.StreamOptions{Where: where, Sort: "created"},
-		func(r *core.Record) error {
-			name, ok := named[r.GetString("partner")]
-			if !ok {
-				name = other
-			}
-			score := r.GetInt("score")
-			row := []string{name, strconv.Itoa(score), tr(loc, "surveys.band."+surveys.Band(score)),
-				r.GetString("comment"), r.GetDateTime("created").Time().Format("2006-01-02")}
-			answers, _ := surveys.ParseAnswers([]byte(r.GetString("answers")))
-			for _, q := range d.Survey.Questions {
-				row = append(row, answers[q.ID])
-			}
-			return w.Row(row...)
-		})
+	err = eachAnswer(e.App, info, where, func(a answerRow) error {
+		name, ok := named[a.Partner]
+		if !ok {
+			name = other
+		}
+		row := []string{name, strconv.Itoa(a.Score), tr(loc, "surveys.band."+surveys.Band(a.Score)),
+			a.Comment, a.Created.Time().Format("2006-01-02")}
+		answers, _ := surveys.ParseAnswers([]byte(a.Answers))
+		for _, q := range d.Survey.Questions {
+			row = append(row, answers[q.ID])
+		}
+		return w.Row(row...)
+	})
 	if err != nil {
 		// Headers are gone: log and end the body.
 		e.App.Logger().Error("survey export", "survey", d.Survey.ID, "error", err)

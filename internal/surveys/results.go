@@ -62,6 +62,8 @@ type Group struct {
 	Respondents   int
 	Counts        Counts
 	Comments      []Comment
+	// More counts the comments Trim left out.
+	More int
 }
 
 // OptionCount is how often one option or scale point was chosen.
@@ -93,6 +95,29 @@ type Results struct {
 	Other         Group
 	OtherPartners int
 	Questions     []QuestionSummary
+	// MoreGroups counts the named groups Trim left out.
+	MoreGroups int
+}
+
+// Trim keeps a page readable at any size: at most maxGroups named groups
+// (in their order), perGroup comments in each and other comments in the
+// unnamed group (newest first), counting what it leaves out. The CSV
+// export has everything.
+func (r *Results) Trim(maxGroups, perGroup, other int) {
+	if len(r.Groups) > maxGroups {
+		r.MoreGroups = len(r.Groups) - maxGroups
+		r.Groups = r.Groups[:maxGroups]
+	}
+	for i := range r.Groups {
+		if g := &r.Groups[i]; len(g.Comments) > perGroup {
+			g.More = len(g.Comments) - perGroup
+			g.Comments = g.Comments[:perGroup]
+		}
+	}
+	if len(r.Other.Comments) > other {
+		r.Other.More = len(r.Other.Comments) - other
+		r.Other.Comments = r.Other.Comments[:other]
+	}
 }
 
 // maxTexts bounds the texts listed per question.

@@ -137,4 +137,8 @@ func TestAggregateSmallGroups(t *testing.T) {
 	if r.Share(r.Promoters) != 43 {
 		t.Errorf("promoter share %d", r.Share(r.Promoters))
 	}
+	r.Trim(0, 1, 1)
+	if r.MoreGroups != 1 || len(r.Groups) != 0 || r.Other.More != 1 || len(r.Other.Comments) != 1 {
+		t.Errorf("trimmed: %d groups (%d more), other %d comments (%d more)", len(r.Groups), r.MoreGroups, len(r.Other.Comments), r.Other.More)
+	}
 }
