@@ -30,6 +30,17 @@ func bindTieringHooks(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordUpdate("tier_changes").BindFunc(refuseTierHistoryChange)
+	// A promotion from an evaluation is announced to the partner's admins
+	// once committed; rows saved with an old date (the demo's history) are
+	// history, not news.
+	app.OnRecordAfterCreateSuccess("tier_changes").BindFunc(func(e *core.RecordEvent) error {
+		if time.Since(e.Record.GetDateTime("created").Time()) < time.Hour {
+			if _, err := tiering.MailPromotion(e.App, e.Record); err != nil {
+				e.App.Logger().Error("mailing a tier promotion", "partner", e.Record.GetString("partner"), "error", err)
+			}
+		}
+		return e.Next()
+	})
 
 	// Every night at 02:30 UTC, after the day's rollups are complete.
 	app.Cron().MustAdd(TierEvaluationJob, "30 2 * * *", func() {
