@@ -126,7 +126,7 @@ func (f dashFormat) value(kind string, v float64) string {
 		return f.money(v)
 	case dashboard.KindPercent:
 		return f.pct(v)
-	case dashboard.KindDecimal:
+	case dashboard.KindDecimal, dashboard.KindScore:
 		return f.dec(v)
 	}
 	return f.count(v)
@@ -182,8 +182,11 @@ func (f dashFormat) tileViews(tiles []dashboard.Tile) []tileView {
 				v.Trend = "down"
 			}
 			v.Change = sign + f.pct(c)
-			if t.Kind == dashboard.KindPercent {
+			switch t.Kind {
+			case dashboard.KindPercent:
 				v.Change = i18n.T(f.loc, "dashboards.points_change", sign+i18n.Number(f.loc, c*100, 1))
+			case dashboard.KindScore:
+				v.Change = i18n.T(f.loc, "dashboards.points_change", sign+i18n.Number(f.loc, c, 1))
 			}
 		}
 		if t.HasMedian {

@@ -15,6 +15,7 @@ const (
 	KindCount   = "count"
 	KindPercent = "percent" // a ratio 0–1
 	KindDecimal = "decimal"
+	KindScore   = "score" // a score such as NPS (−100 to 100): changes in points
 )
 
 // Tile is one key figure with the previous period's value.
@@ -33,12 +34,13 @@ type Tile struct {
 // Change is the change from Prev to Value, and false when it is undefined
 // (no previous value, or a previous value of 0 for a relative change). For
 // a rate (KindPercent) it is the difference in points of the ratio
-// (0.4 → 0.667 is +0.267), otherwise the relative change (1500 → 6000 is +3).
+// (0.4 → 0.667 is +0.267), for a score the difference in points (NPS 10 →
+// 25 is +15), otherwise the relative change (1500 → 6000 is +3).
 func (t Tile) Change() (float64, bool) {
 	if t.NoPrev || t.NoValue || t.PrevNoValue {
 		return 0, false
 	}
-	if t.Kind == KindPercent {
+	if t.Kind == KindPercent || t.Kind == KindScore {
 		return t.Value - t.Prev, true
 	}
 	if t.Prev == 0 {
@@ -49,7 +51,19 @@ func (t Tile) Change() (float64, bool) {
 
 // Flow metrics summed over a period.
 var flowMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost, kpi.DealsRegistered,
-	kpi.Logins, kpi.Downloads, kpi.ForumPosts, kpi.Messages, kpi.CoursesCompleted}
+	kpi.Logins, kpi.Downloads, kpi.ForumPosts, kpi.Messages, kpi.CoursesCompleted,
+	kpi.SurveyPromoters, kpi.SurveyPassives, kpi.SurveyDetractors}
+
+// NPS is the net promoter score of survey answers by band: promoters minus
+// detractors as a share of every answer, −100 to 100 (one decimal); false
+// without answers.
+func NPS(promoters, passives, detractors float64) (float64, bool) {
+	n := promoters + passives + detractors
+	if n <= 0 {
+		return 0, false
+	}
+	return math.Round((promoters-detractors)/n*1000) / 10, true
+}
 
 // stockMetrics are the levels read at the end of a period.
 func stockMetrics() []string {
@@ -104,6 +118,9 @@ type KPIs struct {
 	WinRate, AvgDeal                            float64
 	HasWinRate, HasAvgDeal                      bool
 	Stages                                      map[string]float64
+	// NPS is the satisfaction score of the period's survey answers.
+	NPS    float64
+	HasNPS bool
 }
 
 func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {
@@ -119,6 +136,7 @@ func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {
 	}
 	k.WinRate, k.HasWinRate = ratio(k.WonDeals, k.WonDeals+k.LostDeals)
 	k.AvgDeal, k.HasAvgDeal = ratio(k.Revenue, k.WonDeals)
+	k.NPS, k.HasNPS = NPS(flows[kpi.SurveyPromoters], flows[kpi.SurveyPassives], flows[kpi.SurveyDetractors])
 	return k
 }
 
@@ -160,7 +178,8 @@ func (s *Source) readOverview(p Period, lite bool) (*overviewReads, error) {
 	bucketed, prevMetrics := append(append([]string(nil), flowMetrics...), stocks...), flowMetrics
 	if lite {
 		bucketed = append([]string{kpi.RevenueWon}, stocks...)
-		prevMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost}
+		prevMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost,
+			kpi.SurveyPromoters, kpi.SurveyPassives, kpi.SurveyDetractors}
 	}
 	r := &overviewReads{lite: lite}
 	var err error

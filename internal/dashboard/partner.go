@@ -52,6 +52,12 @@ func periodTiles(c, o KPIs) []Tile {
 	}
 }
 
+// npsTile is the satisfaction tile: the net promoter score of the period's
+// survey answers against the previous period's.
+func npsTile(c, o KPIs) Tile {
+	return Tile{Key: "nps", Kind: KindScore, Value: c.NPS, Prev: o.NPS, NoValue: !c.HasNPS, PrevNoValue: !o.HasNPS}
+}
+
 // PartnerDashboard computes the dashboard of the partner in s's filter (the
 // viewer's own partner) for p. today anchors the twelve months of the
 // next-tier progress.
@@ -73,7 +79,7 @@ func PartnerDashboard(app core.App, s *Source, p Period, today time.Time) (*Part
 	if err != nil {
 		return nil, err
 	}
-	d.Tiles, d.Trend = periodTiles(cur, old), trend
+	d.Tiles, d.Trend = append(periodTiles(cur, old), npsTile(cur, old)), trend
 	for _, st := range kpi.OpenStages {
 		d.Stages = append(d.Stages, GroupValue{Key: st, Value: round2(cur.Stages[st])})
 	}

@@ -167,3 +167,60 @@ func TestPartnersActiveInReadsLikeTheDays(t *testing.T) {
 		t.Fatalf("only %d partner-windows active: the fixture proves too little", checked)
 	}
 }
+
+// TestNPS checks the satisfaction maths and the tiles fed by the survey
+// answer rollups.
+func TestNPS(t *testing.T) {
+	for _, c := range []struct {
+		p, pa, d float64
+		want     float64
+		ok       bool
+	}{
+		{10, 0, 0, 100, true}, {0, 0, 7, -100, true}, {0, 0, 0, 0, false},
+		{2, 1, 1, 25, true}, {1, 1, 1, 0, true}, {2, 0, 1, 33.3, true},
+	} {
+		if got, ok := dashboard.NPS(c.p, c.pa, c.d); got != c.want || ok != c.ok {
+			t.Errorf("NPS(%v, %v, %v) = %v, %v; want %v, %v", c.p, c.pa, c.d, got, ok, c.want, c.ok)
+		}
+	}
+
+	app := testapp.New(t)
+	testapp.SeedDashboards(t, app)
+	for _, r := range []testapp.Rollup{
+		{Partner: testapp.PartnerAcme, Period: "2025-06", Metric: kpi.SurveyPromoters, Value: 2},
+		{Partner: testapp.PartnerAcme, Period: "2025-06", Metric: kpi.SurveyPassives, Value: 1},
+		{Partner: testapp.PartnerAcme, Period: "2025-06", Metric: kpi.SurveyDetractors, Value: 1},
+		{Partner: testapp.PartnerAcme, Period: "2024-06", Metric: kpi.SurveyDetractors, Value: 1},
+		{Partner: testapp.PartnerGlobex, Period: "2025-09", Metric: kpi.SurveyPromoters, Value: 4},
+	} {
+		testapp.InsertRollup(t, app, r)
+	}
+	p, _ := dashboard.NewPeriod(day("2025-01-01"), day("2025-12-31"))
+	tile := func(tiles []dashboard.Tile) dashboard.Tile {
+		for _, tl := range tiles {
+			if tl.Key == "nps" {
+				return tl
+			}
+		}
+		t.Fatal("no nps tile")
+		return dashboard.Tile{}
+	}
+	pd, err := dashboard.PartnerDashboard(app, source(t, app, testapp.AcmeAdminEmail, dashboard.Filter{Partner: testapp.PartnerAcme}), p, day("2026-01-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl := tile(pd.Tiles); tl.Value != 25 || tl.Prev != -100 || tl.NoValue || tl.PrevNoValue {
+		t.Errorf("Acme's NPS tile = %+v, want 25 against −100", tl)
+	} else if c, ok := tl.Change(); !ok || c != 125 {
+		t.Errorf("Acme's NPS change = %v %v, want +125 points", c, ok)
+	}
+	for who, want := range map[string]float64{testapp.AdminEmail: 62.5, testapp.ManagerAnaEmail: 25} {
+		sd, err := dashboard.StaffDashboard(app, source(t, app, who, dashboard.Filter{}), p, day("2026-01-15"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tl := tile(sd.Tiles); tl.Value != want || tl.NoValue {
+			t.Errorf("%s's NPS tile = %+v, want %v", who, tl, want)
+		}
+	}
+}

@@ -130,6 +130,7 @@ func StaffDashboard(app core.App, s *Source, p Period, today time.Time) (*Staff,
 		{Key: "adoption", Kind: KindPercent, Value: d.Adoption.Rate, Prev: prevAdoption.Rate,
 			NoValue: !d.Adoption.HasRate, PrevNoValue: !prevAdoption.HasRate},
 		{Key: "certified", Kind: KindCount, Value: c.Certified, Prev: o.Certified},
+		npsTile(c, o),
 	}
 	for _, st := range kpi.OpenStages {
 		d.Funnel = append(d.Funnel, GroupValue{Key: st, Value: round2(c.Stages[st])})
