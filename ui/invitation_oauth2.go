@@ -148,10 +148,14 @@ func (u *portal) invitationOAuth2Callback(e *core.RequestEvent) error {
 		"collectionRef": users.Id, "provider": name, "providerId": who.Id}); err == nil {
 		return refuse(http.StatusConflict, "invitations.oauth2.linked", errors.New("provider account already linked"))
 	}
+	fullName := []rune(strings.TrimSpace(who.Name))
+	if len(fullName) > 120 { // the provider's name, cut to the portal's limit
+		fullName = fullName[:120]
+	}
 	var user *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		var err error
-		user, err = invite.Accept(tx, pending.Token, invite.Acceptance{Name: who.Name, Provider: name, ProviderID: who.Id}, now())
+		user, err = invite.Accept(tx, pending.Token, invite.Acceptance{Name: string(fullName), Provider: name, ProviderID: who.Id}, now())
 		return err
 	})
 	clear()
