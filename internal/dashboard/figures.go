@@ -2,7 +2,9 @@ package dashboard
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -225,26 +227,26 @@ func (r *overviewReads) compose(p Period, probs map[string]float64, byPartner Su
 
 // partnerFigures are every partner's figures of a period, read in three
 // queries: flows, levels at the end (pipeline, certified people) and the
-// monthly active people.
+// monthly active people (each from the running totals where they cover the
+// period).
 type partnerFigures struct {
 	flows, levels, active Sums
 	months                int
 }
 
 func (s *Source) partnerFigures(p Period) (*partnerFigures, error) {
-	flows, err := s.Sum(flowMetrics, p.From, p.To, ByPartner)
-	if err != nil {
+	// The three reads are independent: they run side by side.
+	f := &partnerFigures{}
+	var errF, errL, errA error
+	var wg sync.WaitGroup
+	wg.Go(func() { f.flows, errF = s.Sum(flowMetrics, p.From, p.To, ByPartner) })
+	wg.Go(func() { f.levels, errL = s.Sum([]string{kpi.Pipeline, kpi.CertifiedUsers}, zeroTime, p.To, ByPartner) })
+	f.active, f.months, errA = s.MonthlySum([]string{kpi.ActiveUsers}, p, ByPartner)
+	wg.Wait()
+	if err := errors.Join(errF, errL, errA); err != nil {
 		return nil, err
 	}
-	levels, err := s.Sum([]string{kpi.Pipeline, kpi.CertifiedUsers}, zeroTime, p.To, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	active, months, err := s.MonthlySum([]string{kpi.ActiveUsers}, p, ByPartner)
-	if err != nil {
-		return nil, err
-	}
-	return &partnerFigures{flows: flows, levels: levels, active: active, months: months}, nil
+	return f, nil
 }
 
 // engagement is one partner's engagement score from the figures.
