@@ -36,8 +36,8 @@ type surveyRound struct {
 }
 
 var surveyRounds = []surveyRound{
-	{"Pesquisa de satisfação de parceiros — 1º trimestre", "2026 T1", "closed", -160, -140, [2]float64{.35, .33}, .65},
-	{"Pesquisa de satisfação de parceiros — 2º trimestre", "2026 T2", "closed", -70, -50, [2]float64{.5, .3}, .95},
+	{"Pesquisa de satisfação de parceiros — 1º trimestre", "2026 T1", "closed", -160, -140, [2]float64{.28, .32}, .65},
+	{"Pesquisa de satisfação de parceiros — 2º trimestre", "2026 T2", "closed", -70, -50, [2]float64{.4, .32}, .95},
 	{"Pesquisa de satisfação de parceiros — 3º trimestre", "2026 T3", "open", -3, 11, [2]float64{.55, .3}, .2},
 }
 

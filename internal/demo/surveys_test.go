@@ -8,6 +8,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/demo"
+	"github.com/ponte-portal/ponte/internal/surveys"
 	"github.com/ponte-portal/ponte/internal/testapp"
 )
 
@@ -71,6 +72,9 @@ func TestDemoSurveys(t *testing.T) {
 		t.Errorf("%d feedback messages (%v), want a handful", fb, err)
 	}
 	for _, r := range rounds {
-		t.Logf("%s: %d answers", r.GetString("round"), count(dbx.HashExp{"survey": r.Id}))
+		p, d := count(dbx.And(dbx.HashExp{"survey": r.Id}, dbx.NewExp("score >= 9"))), count(dbx.And(dbx.HashExp{"survey": r.Id}, dbx.NewExp("score <= 6")))
+		n := count(dbx.HashExp{"survey": r.Id})
+		nps, _ := surveys.NPS(p, n-p-d, d)
+		t.Logf("%s: %d answers, NPS %+.0f", r.GetString("round"), n, nps)
 	}
 }
