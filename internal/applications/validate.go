@@ -23,7 +23,6 @@ const (
 	MinMessage  = 20
 	MaxReason   = 2000
 	MinReason   = 10
-	MaxFormSize = 8 << 10 // a whole application's text, for the 413 check
 )
 
 // Input is what the public form sends.
