@@ -16,8 +16,8 @@ func SendReceived(app core.App, rec *core.Record) error {
 	loc := rec.GetString("locale")
 	return email.Send(app, email.Message{
 		To: rec.GetString("contact_email"), ToName: rec.GetString("contact_name"), Locale: loc,
-		Subject: i18n.T(loc, "applications.mail.received.subject", rec.GetString("company")),
-		Intro:   i18n.T(loc, "applications.mail.received.intro", rec.GetString("company")),
+		Subject:    i18n.T(loc, "applications.mail.received.subject", rec.GetString("company")),
+		Intro:      i18n.T(loc, "applications.mail.received.intro", rec.GetString("company")),
 		Paragraphs: []string{i18n.T(loc, "applications.mail.received.next")},
 		Note:       i18n.T(loc, "applications.mail.received.note"),
 	})

@@ -14,15 +14,15 @@ import (
 
 // Field limits, in characters (the schema's).
 const (
-	MaxCompany  = 200
-	MaxName     = 120
-	MaxEmail    = 254
-	MaxWebsite  = 300
-	MaxPhone    = 40
-	MaxMessage  = 5000
-	MinMessage  = 20
-	MaxReason   = 2000
-	MinReason   = 10
+	MaxCompany = 200
+	MaxName    = 120
+	MaxEmail   = 254
+	MaxWebsite = 300
+	MaxPhone   = 40
+	MaxMessage = 5000
+	MinMessage = 20
+	MaxReason  = 2000
+	MinReason  = 10
 )
 
 // Input is what the public form sends.
