@@ -39,11 +39,11 @@ var demoApplications = []applicationSeed{
 	{company: "Douro Sistemas Lda.", country: "PT", website: "https://douro-sistemas.example",
 		name: "Miguel Pinto", email: "miguel.pinto@douro-sistemas.example", locale: "pt-BR",
 		message: "Consultora do Porto com clientes na indústria do vinho e no turismo. Procuramos uma solução de portal de parceiros para revender em Portugal e na Galiza.",
-		ago: 26 * 24 * time.Hour, decided: 23 * 24 * time.Hour, status: "approved", partnerSlug: "douro-sistemas"},
+		ago:     26 * 24 * time.Hour, decided: 23 * 24 * time.Hour, status: "approved", partnerSlug: "douro-sistemas"},
 	{company: "Pampa Revenda de Informática ME", country: "BR", website: "https://pampa-revenda.example",
 		name: "Rodrigo Schneider", email: "rodrigo@pampa-revenda.example", phone: "+55 51 3222-1100", locale: "pt-BR",
 		message: "Revendemos computadores e periféricos em Porto Alegre e queremos oferecer software aos nossos clientes.",
-		ago: 12 * 24 * time.Hour, decided: 9 * 24 * time.Hour, status: "declined",
+		ago:     12 * 24 * time.Hour, decided: 9 * 24 * time.Hour, status: "declined",
 		reason: "Neste momento o programa aceita apenas integradores com equipe técnica própria para implantação. " +
 			"Quando vocês tiverem pelo menos uma pessoa dedicada a serviços, teremos prazer em avaliar uma nova candidatura."},
 }
