@@ -53,7 +53,7 @@ type tierReviewData struct {
 }
 
 // tierReviewList is the admins' table of every active partner's current
-// review, filtered by recommendation and status, with Apply/Dismiss per
+// review (proposals first, then partners at risk), filtered by recommendation and status, with Apply/Dismiss per
 // proposal, "Run now" and the evaluation's settings.
 func (u *portal) tierReviewList(e *core.RequestEvent) error {
 	p, err := u.tierReviewPage(e)
@@ -133,7 +133,7 @@ func (u *portal) tierReviewPage(e *core.RequestEvent) (*Page, error) {
 		return p, nil
 	}
 	res, err := access.ListVisible(e.App, info, "tier_reviews", access.ListOptions{
-		Where: where, Sort: []string{"-evaluated_at"}, Page: page, PerPage: tierReviewsPerPage})
+		Where: where, Sort: []string{"-status", "-at_risk", "-evaluated_at"}, Page: page, PerPage: tierReviewsPerPage})
 	if err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func TestTierStandingShowsWhatIsMissing(t *testing.T) {
 	}
 	diego := signedIn(t, app, srv, testapp.AcmeUserEmail)
 	r := diego.get("/tiers")
-	expectContains(t, r, "acme /tiers", "Para manter seu nível:", "mais R$\u00a0120.000,00 de receita ganha nos últimos 12 meses",
+	expectContains(t, r, "acme /tiers", "Para manter seu nível:", "Faltam R$\u00a0120.000,00 de receita ganha nos últimos 12 meses",
 		"Você está no nível mais alto do programa.", `href="/partners/acme-brasil/tiers"`)
 	expectNotContains(t, r, "acme /tiers", "420.000")
 	// Staff see the programme without a standing panel; the admin links the reviews.
