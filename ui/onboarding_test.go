@@ -198,6 +198,13 @@ func TestOnboardingStepsEditor(t *testing.T) {
 	expectStatus(t, bad, http.StatusBadRequest, "invite step with 0")
 	expectContains(t, bad, "bad count", "Enter how many colleagues to invite, from 1 to 100.")
 
+	bad = admin.post("/onboarding/steps/new", url.Values{"kind": {"bogus"}, "title_en": {strings.Repeat("x", 201)}, "title_pt": {"Etapa"}})
+	expectStatus(t, bad, http.StatusBadRequest, "unknown kind, long title")
+	expectContains(t, bad, "bad kind", "Choose one of the options.", "This text is too long.")
+	if n, _ := app.CountRecords(onboarding.Steps); n != 4 {
+		t.Fatalf("refused forms saved steps: %d templates", n)
+	}
+
 	ok := admin.post("/onboarding/steps/new", url.Values{"kind": {"invite_colleagues"}, "title_en": {"Invite a third"},
 		"title_pt": {"Convide um terceiro"}, "count": {"3"}, "required": {"1"}, "active": {"1"}})
 	expectStatus(t, ok, http.StatusSeeOther, "valid step")
