@@ -26,6 +26,7 @@ var (
 	ErrPartnerSuspended  = &Error{Key: "invitations.error.suspended", Field: "partner", Status: http.StatusBadRequest}
 	ErrNameTooLong       = &Error{Key: "invitations.error.name", Field: "name", Status: http.StatusBadRequest}
 	ErrForbidden         = &Error{Key: "invitations.error.forbidden", Status: http.StatusForbidden}
+	ErrTooMany           = &Error{Key: "invitations.error.too_many", Status: http.StatusTooManyRequests}
 
 	// Link refusals: one page explains each.
 	ErrUnknown = &Error{Key: "invitations.gone.unknown", Status: http.StatusNotFound}

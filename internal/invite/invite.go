@@ -36,6 +36,10 @@ const (
 	ReminderAfter = 3 * 24 * time.Hour
 	// ResendCooldown is the least time between two e-mails of one invitation.
 	ResendCooldown = 10 * time.Minute
+	// DailyLimit bounds the invitations one person issues in 24 hours, so a
+	// partner account cannot be used to flood strangers with e-mail. The
+	// system (InvitedBy "") and admins are not bound.
+	DailyLimit = 50
 )
 
 // Request is one invitation to make.
@@ -147,6 +151,16 @@ func validate(tx core.App, inviter *core.Record, req Request, now time.Time) (*c
 	}
 	if u, err := tx.FindAuthRecordByEmail("users", req.Email); err == nil && u != nil {
 		return nil, ErrAlreadyRegistered
+	}
+	if inviter != nil && roles.Of(inviter) != roles.Admin {
+		n, err := tx.CountRecords(Collection, dbx.HashExp{"invited_by": inviter.Id},
+			dbx.NewExp("[[created]] > {:since}", dbx.Params{"since": stamp(now.Add(-24 * time.Hour))}))
+		if err != nil {
+			return nil, err
+		}
+		if n >= DailyLimit {
+			return nil, ErrTooMany
+		}
 	}
 	pending, err := FindPending(tx, req.Email)
 	if err == nil && pending != nil {

@@ -2,6 +2,7 @@ package invite_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -299,5 +300,29 @@ func TestRemindersOnceAndExpiry(t *testing.T) {
 	}
 	if count(t, app, invite.Collection, "status = 'expired' && email = 'slow@acme.test'") != 1 {
 		t.Fatal("the 7-day-old invitation is not expired")
+	}
+}
+
+func TestDailyLimit(t *testing.T) {
+	app := testapp.New(t)
+	now := time.Now().UTC()
+	for i := 0; i < invite.DailyLimit; i++ {
+		req := invite.Request{Email: "c" + strconv.Itoa(i) + "@acme.test", Role: roles.PartnerUser, PartnerID: testapp.PartnerAcme, InvitedBy: testapp.AcmeAdminID}
+		if _, err := issue(t, app, req, now); err != nil {
+			t.Fatalf("invitation %d: %v", i, err)
+		}
+	}
+	over := invite.Request{Email: "over@acme.test", Role: roles.PartnerUser, PartnerID: testapp.PartnerAcme, InvitedBy: testapp.AcmeAdminID}
+	if _, err := issue(t, app, over, now); !errors.Is(err, invite.ErrTooMany) {
+		t.Fatalf("over the daily limit: %v", err)
+	}
+	// Admins and the system are not bound; the next day the partner admin is not either.
+	over.InvitedBy = testapp.AdminID
+	if _, err := issue(t, app, over, now); err != nil {
+		t.Fatalf("admin: %v", err)
+	}
+	over.Email, over.InvitedBy = "next@acme.test", testapp.AcmeAdminID
+	if _, err := issue(t, app, over, now.Add(25*time.Hour)); err != nil {
+		t.Fatalf("the next day: %v", err)
 	}
 }
