@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -39,10 +40,24 @@ func (u *portal) applicationDecided(e *core.RequestEvent, rec *core.Record) erro
 // and returns the partners body (status onboarding, no joined date yet).
 func (u *portal) readApproveForm(e *core.RequestEvent, p *Page, d *applicationShowData) map[string]any {
 	loc := u.locale(e)
-	for _, f := range []string{"name", "slug", "country", "region", "tier", "manager"} {
+	for _, f := range []string{"name", "slug", "country", "region", "tier", "manager", "invitee_name", "invitee_email"} {
 		p.Values[f] = formValue(e, f)
 	}
 	v := p.Values
+	v["invitee_email"] = strings.ToLower(v["invitee_email"])
+	switch {
+	case v["invitee_email"] == "":
+		p.Errors["invitee_email"] = tr(loc, "validation.required")
+	case len(v["invitee_email"]) > applications.MaxEmail || !applications.ValidEmail(v["invitee_email"]):
+		p.Errors["invitee_email"] = tr(loc, "validation.is_email")
+	default:
+		if u, err := e.App.FindAuthRecordByEmail("users", v["invitee_email"]); err == nil && u != nil {
+			p.Errors["invitee_email"] = tr(loc, "applications.error.registered", v["invitee_email"])
+		}
+	}
+	if utf8.RuneCountInString(v["invitee_name"]) > applications.MaxName {
+		p.Errors["invitee_name"] = tr(loc, "applications.error.too_long", i18n.Int(loc, applications.MaxName))
+	}
 	switch n := utf8.RuneCountInString(v["name"]); {
 	case n == 0:
 		p.Errors["name"] = tr(loc, "validation.required")
@@ -76,7 +91,8 @@ func (u *portal) readApproveForm(e *core.RequestEvent, p *Page, d *applicationSh
 
 // applicationApprove approves an application in ONE transaction: the
 // partner is created (status onboarding) through the partners Create rule,
-// the contact is invited as its partner admin (invite.Issue sends the
+// the invitee (the contact, unless the admin names someone else) is invited
+// as its partner admin (invite.Issue sends the
 // e-mail last, so a mail failure undoes everything), the application is
 // marked approved with its partner, and the events are appended. Any
 // refusal leaves nothing written.
@@ -94,10 +110,9 @@ func (u *portal) applicationApprove(e *core.RequestEvent) error {
 	}
 	loc := u.locale(e)
 	body := u.readApproveForm(e, p, d)
-	if d.Registered {
-		d.ApproveErr = tr(loc, "applications.error.registered", rec.GetString("contact_email"))
-	}
-	if len(p.Errors) > 0 || d.ApproveErr != "" {
+	invitee := invite.Request{Email: p.Values["invitee_email"], Name: p.Values["invitee_name"], Role: roles.PartnerAdmin,
+		Locale: rec.GetString("locale"), InvitedBy: getCtx(e).User.Id}
+	if len(p.Errors) > 0 {
 		return u.render(e, http.StatusBadRequest, "application_show", p)
 	}
 	user := getCtx(e).User
@@ -120,10 +135,8 @@ func (u *portal) applicationApprove(e *core.RequestEvent) error {
 		if err := activity.Record(tx, user, activity.KindPartnerCreated, partner); err != nil {
 			return err
 		}
-		if _, err := invite.Issue(tx, invite.Request{
-			Email: fresh.GetString("contact_email"), Name: fresh.GetString("contact_name"), Role: roles.PartnerAdmin,
-			PartnerID: partner.Id, Locale: fresh.GetString("locale"), InvitedBy: user.Id,
-		}); err != nil {
+		invitee.PartnerID = partner.Id
+		if _, err := invite.Issue(tx, invitee); err != nil {
 			return err
 		}
 		activity.SetActor(fresh, user.Id)
@@ -145,7 +158,14 @@ func (u *portal) applicationApprove(e *core.RequestEvent) error {
 		if ierr.Status == http.StatusForbidden {
 			return e.ForbiddenError("", err)
 		}
-		d.ApproveErr = tr(loc, ierr.Key)
+		switch ierr.Field {
+		case "email":
+			p.Errors["invitee_email"] = tr(loc, ierr.Key)
+		case "name":
+			p.Errors["invitee_name"] = tr(loc, ierr.Key)
+		default:
+			d.ApproveErr = tr(loc, ierr.Key)
+		}
 		return u.render(e, ierr.Status, "application_show", p)
 	}
 	if errors.Is(err, access.ErrForbidden) {

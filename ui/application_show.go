@@ -19,7 +19,7 @@ type applicationShowData struct {
 	Tiers     []Option
 	Managers  []Option
 	// Registered: the contact's e-mail already has an account, so approval
-	// cannot invite them (they would need another contact).
+	// must invite someone else (the invitee fields).
 	Registered bool
 	// SlugTaken: the suggested web address is a partner's already.
 	SlugTaken bool
@@ -48,7 +48,7 @@ func (u *portal) applicationPage(e *core.RequestEvent, rec *core.Record) (*Page,
 	}
 	p := &Page{Title: tr(loc, "applications.show.title", v.Company), Data: d, Errors: map[string]string{},
 		Values: map[string]string{"name": v.Company, "slug": slugify(v.Company), "country": v.Country,
-			"region": roles.RegionOf(v.Country)}}
+			"region": roles.RegionOf(v.Country), "invitee_name": v.ContactName, "invitee_email": v.ContactEmail}}
 	if v.Status != "new" {
 		return p, d, nil
 	}

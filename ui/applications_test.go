@@ -285,7 +285,8 @@ func TestApplicationApproveCreatesPartnerAndInvitation(t *testing.T) {
 	r := adm.get("/applications/" + testapp.AppNew)
 	expectContains(t, r, "review page", `value="tucano-dados-ltda"`, "Marina Tavares", testapp.AppNewEmail, "Approve and invite")
 	r = adm.post("/applications/"+testapp.AppNew+"/approve", url.Values{"name": {"Tucano Dados Ltda"}, "slug": {"tucano-dados"},
-		"country": {"BR"}, "region": {"latam"}, "tier": {testapp.TierSilver}, "manager": {testapp.ManagerAnaID}})
+		"country": {"BR"}, "region": {"latam"}, "tier": {testapp.TierSilver}, "manager": {testapp.ManagerAnaID},
+		"invitee_name": {"Marina Tavares"}, "invitee_email": {testapp.AppNewEmail}})
 	expectStatus(t, r, http.StatusSeeOther, "approve")
 	partner, err := app.FindFirstRecordByData("partners", "slug", "tucano-dados")
 	if err != nil {
@@ -317,7 +318,7 @@ func TestApplicationApproveCreatesPartnerAndInvitation(t *testing.T) {
 	expectNotContains(t, r, "decided page", "Approve and invite")
 	// Deciding twice: 409, nothing more written.
 	sent := app.TestMailer.TotalSend()
-	r = adm.post("/applications/"+testapp.AppNew+"/approve", url.Values{"name": {"Again"}, "slug": {"again"}, "country": {"BR"}})
+	r = adm.post("/applications/"+testapp.AppNew+"/approve", url.Values{"name": {"Again"}, "slug": {"again"}, "country": {"BR"}, "invitee_email": {"again@example.com"}})
 	expectStatus(t, r, http.StatusConflict, "approve twice")
 	expectContains(t, r, "409", "already been decided")
 	expectStatus(t, adm.post("/applications/"+testapp.AppNew+"/decline", url.Values{"reason": {"Changed our mind."}}), http.StatusConflict, "decline after approval")
@@ -343,35 +344,48 @@ func nothingWritten(t *testing.T, app core.App, slug, email string) {
 
 func TestApplicationApproveRefusalsWriteNothing(t *testing.T) {
 	app, adm, _ := appsServer(t)
-	form := url.Values{"name": {"Tucano Dados Ltda"}, "slug": {"tucano-dados"}, "country": {"BR"}, "region": {"latam"}}
-	// The contact already has an account.
+	path := "/applications/" + testapp.AppNew + "/approve"
+	form := func(edits map[string]string) url.Values {
+		f := url.Values{"name": {"Tucano Dados Ltda"}, "slug": {"tucano-dados"}, "country": {"BR"}, "region": {"latam"},
+			"invitee_name": {"Marina Tavares"}, "invitee_email": {testapp.AppNewEmail}}
+		for k, v := range edits {
+			f.Set(k, v)
+		}
+		return f
+	}
+	// The contact already has an account: the page warns, approval refuses.
 	rec, _ := app.FindRecordById("partner_applications", testapp.AppNew)
 	rec.Set("contact_email", testapp.AcmeUserEmail)
 	if err := app.Save(rec); err != nil {
 		t.Fatal(err)
 	}
-	r := adm.post("/applications/"+testapp.AppNew+"/approve", form)
+	expectContains(t, adm.get("/applications/"+testapp.AppNew), "warning", "already has an account")
+	r := adm.post(path, form(map[string]string{"invitee_email": testapp.AcmeUserEmail}))
 	expectStatus(t, r, http.StatusBadRequest, "registered contact")
-	expectContains(t, r, "registered contact", "already has an account", `value="tucano-dados"`)
+	expectContains(t, r, "registered contact", `id="e-invitee_email"`, "already has an account", `value="tucano-dados"`)
 	nothingWritten(t, app, "tucano-dados", testapp.AcmeUserEmail)
-	rec.Set("contact_email", testapp.AppNewEmail)
-	if err := app.Save(rec); err != nil {
-		t.Fatal(err)
-	}
 	// A web address another partner has.
-	r = adm.post("/applications/"+testapp.AppNew+"/approve", url.Values{"name": {"Acme"}, "slug": {"acme-brasil"}, "country": {"BR"}})
+	r = adm.post(path, form(map[string]string{"name": "Acme", "slug": "acme-brasil"}))
 	expectStatus(t, r, http.StatusBadRequest, "slug taken")
 	expectContains(t, r, "slug taken", `id="e-slug"`)
+	nothingWritten(t, app, "acme-brasil-x", testapp.AppNewEmail)
 	// Bad fields.
-	r = adm.post("/applications/"+testapp.AppNew+"/approve", url.Values{"name": {""}, "slug": {"Bad Slug"}, "country": {"ZZ"}, "tier": {"nosuchtier00000"}})
+	r = adm.post(path, form(map[string]string{"name": "", "slug": "Bad Slug", "country": "ZZ", "tier": "nosuchtier00000", "invitee_email": "nobody"}))
 	expectStatus(t, r, http.StatusBadRequest, "bad approval form")
-	expectContains(t, r, "bad approval form", `id="e-name"`, `id="e-slug"`)
+	expectContains(t, r, "bad approval form", `id="e-name"`, `id="e-slug"`, `id="e-invitee_email"`)
 	// The invitation e-mail fails: the partner and the invitation are undone.
-	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error { return errors.New("smtp down") })
-	r = adm.post("/applications/"+testapp.AppNew+"/approve", form)
+	down := app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error { return errors.New("smtp down") })
+	r = adm.post(path, form(nil))
 	expectStatus(t, r, http.StatusServiceUnavailable, "mail server down")
 	expectContains(t, r, "mail server down", "Nothing was changed")
 	nothingWritten(t, app, "tucano-dados", testapp.AppNewEmail)
+	app.OnMailerSend().Unbind(down)
+	// Another contact, named by the admin: approved and invited.
+	expectStatus(t, adm.post(path, form(nil)), http.StatusSeeOther, "approve with another contact")
+	inv, err := app.FindFirstRecordByData("invitations", "email", testapp.AppNewEmail)
+	if err != nil || inv.GetString("name") != "Marina Tavares" {
+		t.Fatalf("invitation of the named contact: %v %v", inv, err)
+	}
 }
 
 func TestApplicationDeclineEmailsTheReason(t *testing.T) {

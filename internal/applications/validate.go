@@ -92,7 +92,7 @@ func Validate(in Input) map[string]FieldError {
 		errs["contact_email"] = FieldError{Key: "validation.required"}
 	case len(in.ContactEmail) > MaxEmail:
 		errs["contact_email"] = FieldError{Key: "applications.error.too_long", Args: []any{MaxEmail}}
-	case !validEmail(in.ContactEmail):
+	case !ValidEmail(in.ContactEmail):
 		errs["contact_email"] = FieldError{Key: "validation.is_email"}
 	}
 	switch {
@@ -109,7 +109,9 @@ func Validate(in Input) map[string]FieldError {
 	return errs
 }
 
-func validEmail(s string) bool {
+// ValidEmail reports whether s is a plain address ("name@host", no display
+// name), as invitations require.
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && !strings.ContainsAny(s, " <>\"")
 }
