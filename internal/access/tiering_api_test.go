@@ -110,3 +110,16 @@ func TestRulesAPITierChangeThroughPartners(t *testing.T) {
 	elenaUp.AfterTestFunc = afterAll(fieldsAre("partners", testapp.PartnerGlobex, map[string]any{"tier": testapp.TierSilver}), history(testapp.GlobexAdminID, 0))
 	runTier(t, []tests.ApiScenario{adminUp, brunoUp, elenaUp})
 }
+
+// TestRulesAPITierSettingsHidden: the public settings record does not give
+// away the tier evaluation's settings, not even to an admin's API token.
+func TestRulesAPITierSettingsHidden(t *testing.T) {
+	var s []tests.ApiScenario
+	for _, a := range []actor{guest, admin, acmeUser} {
+		ls := listS(a, "settings", nil, nil, []string{`"tier_grace_cycles"`, `"tier_auto_apply"`, `"tier_last_evaluated"`})
+		ls.Name = a.name + " lists settings without the tier evaluation's fields"
+		ls.ExpectedContent = []string{`"portal_name":"Ponte"`}
+		s = append(s, ls)
+	}
+	runTier(t, s)
+}

@@ -3,6 +3,7 @@ package tiering_test
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -318,5 +319,31 @@ func TestDeletingATierKeepsTheHistory(t *testing.T) {
 	}
 	if second.GetString("from_tier") != "" || second.GetString("from_name") != "" || second.GetString("reason") != tiering.ReasonTierDeleted {
 		t.Fatalf("deletion row: %v", second.FieldsData())
+	}
+}
+
+// TestIndexesBehindTierFilters: every column the review page and the
+// history filter or sort by leads an index.
+func TestIndexesBehindTierFilters(t *testing.T) {
+	app := testapp.NewEmpty(t)
+	for coll, cols := range map[string][]string{
+		"tier_reviews": {"partner", "recommendation", "status", "at_risk", "evaluated_at"},
+		"tier_changes": {"partner", "created"},
+	} {
+		c, err := app.FindCollectionByNameOrId(coll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range cols {
+			found := false
+			for _, idx := range c.Indexes {
+				if strings.Contains(idx, "(`"+col+"`") || strings.Contains(idx, "("+col+",") || strings.Contains(idx, "("+col+")") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s.%s leads no index: %v", coll, col, c.Indexes)
+			}
+		}
 	}
 }
