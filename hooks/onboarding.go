@@ -41,7 +41,7 @@ func bindOnboardingHooks(app core.App) {
 	bind(app.OnRecordUpdate("partners"), "partners.update", onboardingPartnerUpdated)
 	bind(app.OnRecordCreate("document_acknowledgements"), "acks.create", judgeAfter("partner", onboarding.KindAgreement))
 	bind(app.OnRecordCreate("users"), "users.create", judgeAfter("partner", onboarding.KindInvite))
-	bind(app.OnRecordUpdate("users"), "users.update", judgeAfter("partner", onboarding.KindInvite))
+	bind(app.OnRecordUpdate("users"), "users.update", judgeUserMove)
 	bind(app.OnRecordCreate("enrollments"), "enrollments.create", judgeCompletedEnrolment)
 	bind(app.OnRecordUpdate("enrollments"), "enrollments.update", judgeCompletedEnrolment)
 	bind(app.OnRecordCreate("deals"), "deals.create", judgeAfter("partner", onboarding.KindFirstDeal))
@@ -86,6 +86,17 @@ func judgeAfter(field, kind string) func(e *core.RecordEvent) error {
 			return onboarding.Evaluate(tx, pid, kind)
 		})
 	}
+}
+
+// judgeUserMove judges the invite steps when a user's partner or
+// activation changes (a profile edit or a sign-in changes neither, and
+// costs nothing here). A record without a loaded original is judged.
+func judgeUserMove(e *core.RecordEvent) error {
+	if o := e.Record.Original(); o != nil && o.Id == e.Record.Id &&
+		o.GetString("partner") == e.Record.GetString("partner") && o.GetBool("deactivated") == e.Record.GetBool("deactivated") {
+		return e.Next()
+	}
+	return judgeAfter("partner", onboarding.KindInvite)(e)
 }
 
 // judgeCompletedEnrolment judges the course steps when an enrolment is
