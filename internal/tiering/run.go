@@ -3,6 +3,7 @@ package tiering
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -15,6 +16,10 @@ import (
 // one batch at most rather than for the whole programme.
 const batchSize = 250
 
+// running serialises evaluations in this process: the nightly job and an
+// admin's "Run now" would otherwise both create a partner's first review.
+var running sync.Mutex
+
 // Summary counts one run of EvaluateAll.
 type Summary struct {
 	Partners, Promote, Demote, AtRisk, Keep, Applied int
@@ -25,8 +30,10 @@ type Summary struct {
 // each partner's current review (tier_reviews) and, with automatic
 // application on, applies each proposal as an automatic change. Reviews of
 // partners no longer active are removed. The nightly job and the admins'
-// "Run now" both call it.
+// "Run now" both call it; runs in one process wait for each other.
 func EvaluateAll(app core.App, now time.Time) (Summary, error) {
+	running.Lock()
+	defer running.Unlock()
 	var sum Summary
 	set, err := LoadSettings(app)
 	if err != nil {
