@@ -241,49 +241,8 @@ func (u *portal) readSurveyForm(e *core.RequestEvent, p *Page, d *surveyEditData
 	return body
 }
 
-// surveyNewShow shows the empty editor to admins.
-func (u *portal) surveyNewShow(e *core.RequestEvent) error {
-	rec, err := adminSurvey(e)
-	if err != nil {
-		return err
-	}
-	p, err := u.surveyFormPage(e, rec)
-	if err != nil {
-		return err
-	}
-	return u.render(e, http.StatusOK, "survey_edit", p)
-}
-
-// surveyNewSubmit creates a survey through the Create rule.
-func (u *portal) surveyNewSubmit(e *core.RequestEvent) error {
-	user := getCtx(e).User
-	rec, err := adminSurvey(e)
-	if err != nil {
-		return err
-	}
-	p, err := u.surveyFormPage(e, rec)
-	if err != nil {
-		return err
-	}
-	body := u.readSurveyForm(e, p, p.Data.(*surveyEditData))
-	if len(p.Errors) == 0 {
-		body["created_by"] = user.Id
-		err = e.App.RunInTransaction(func(tx core.App) error {
-			return access.Create(tx, access.Info(user, http.MethodPost, body), rec)
-		})
-		if err := u.saveError(e, p, err); err != nil {
-			return err
-		}
-	}
-	if len(p.Errors) > 0 {
-		rec.MarkAsNew()
-		return u.render(e, http.StatusBadRequest, "survey_edit", p)
-	}
-	u.setFlash(e, "flash.survey_saved")
-	return e.Redirect(http.StatusSeeOther, "/surveys/"+rec.Id+"/results")
-}
-
-// surveyEditShow shows the editor for an existing survey.
+// surveyEditShow shows the editor to admins: empty on /surveys/new, the
+// survey's on /surveys/{id}/edit.
 func (u *portal) surveyEditShow(e *core.RequestEvent) error {
 	rec, err := adminSurvey(e)
 	if err != nil {
@@ -296,8 +255,10 @@ func (u *portal) surveyEditShow(e *core.RequestEvent) error {
 	return u.render(e, http.StatusOK, "survey_edit", p)
 }
 
-// surveyEditSubmit saves a survey through the Update rule.
+// surveyEditSubmit saves the editor: a new survey through the Create rule
+// (created by the admin), an existing one through the Update rule.
 func (u *portal) surveyEditSubmit(e *core.RequestEvent) error {
+	user := getCtx(e).User
 	rec, err := adminSurvey(e)
 	if err != nil {
 		return err
@@ -306,14 +267,25 @@ func (u *portal) surveyEditSubmit(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	isNew := rec.IsNew()
 	body := u.readSurveyForm(e, p, p.Data.(*surveyEditData))
 	if len(p.Errors) == 0 {
-		_, err = updateWithEvent(e, rec, body, "")
+		if isNew {
+			body["created_by"] = user.Id
+			err = e.App.RunInTransaction(func(tx core.App) error {
+				return access.Create(tx, access.Info(user, http.MethodPost, body), rec)
+			})
+		} else {
+			_, err = updateWithEvent(e, rec, body, "")
+		}
 		if err := u.saveError(e, p, err); err != nil {
 			return err
 		}
 	}
 	if len(p.Errors) > 0 {
+		if isNew {
+			rec.MarkAsNew()
+		}
 		return u.render(e, http.StatusBadRequest, "survey_edit", p)
 	}
 	u.setFlash(e, "flash.survey_saved")

@@ -23,8 +23,8 @@ func (u *portal) surveyRoutes(g, in, staff *router.RouterGroup[*core.RequestEven
 	in.GET("/feedback", u.feedbackShow)
 	in.POST("/feedback", u.feedbackSubmit)
 
-	staff.GET("/surveys/new", u.surveyNewShow)
-	staff.POST("/surveys/new", u.surveyNewSubmit)
+	staff.GET("/surveys/new", u.surveyEditShow)
+	staff.POST("/surveys/new", u.surveyEditSubmit)
 	staff.GET("/surveys/{id}/edit", u.surveyEditShow)
 	staff.POST("/surveys/{id}/edit", u.surveyEditSubmit)
 	staff.POST("/surveys/{id}/status", u.surveyStatus)
