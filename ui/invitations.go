@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -15,11 +16,13 @@ import (
 
 // invitationRoutes binds the portal pages of invitations (staff invite a partner's first admin, partner admins invite colleagues) and their acceptance.
 func (u *portal) invitationRoutes(g, in, staff *router.RouterGroup[*core.RequestEvent]) {
-	// The invitee is a guest: the acceptance page works signed out.
-	g.GET("/invitations/accept/{token}", u.invitationAcceptShow)
-	g.POST("/invitations/accept/{token}", u.invitationAcceptSubmit)
-	g.POST("/invitations/accept/{token}/signout", u.invitationAcceptSignOut)
-	g.GET("/invitations/accept/{token}/oauth2/{provider}", u.invitationOAuth2Start)
+	// The invitee is a guest: the acceptance page works signed out. Its URL
+	// carries the token, so PocketBase's request log (dashboard → Logs)
+	// leaves these routes out: the token is only ever in the e-mail.
+	g.GET("/invitations/accept/{token}", u.invitationAcceptShow).Bind(apis.SkipSuccessActivityLog())
+	g.POST("/invitations/accept/{token}", u.invitationAcceptSubmit).Bind(apis.SkipSuccessActivityLog())
+	g.POST("/invitations/accept/{token}/signout", u.invitationAcceptSignOut).Bind(apis.SkipSuccessActivityLog())
+	g.GET("/invitations/accept/{token}/oauth2/{provider}", u.invitationOAuth2Start).Bind(apis.SkipSuccessActivityLog())
 	g.GET("/invitations/oauth2/{provider}/callback", u.invitationOAuth2Callback)
 
 	// Staff and partner admins; each handler checks the role.

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/logger"
 
 	"github.com/ponte-portal/ponte/internal/invite"
 	"github.com/ponte-portal/ponte/internal/testapp"
@@ -321,4 +324,57 @@ func TestInvitationOAuth2(t *testing.T) {
 		t.Fatalf("user %v %v", err, u)
 	}
 	expectStatus(t, newBrowser(t, srv).get("/invitations/accept/"+token), http.StatusGone, "used by OAuth2")
+}
+
+// TestInvitationTokenNotLogged: PocketBase's request log records URLs; the
+// acceptance routes are left out so the token is only ever in the e-mail.
+// The test waits until a marker request of the same batch is in the log.
+func TestInvitationTokenNotLogged(t *testing.T) {
+	app, srv := newServer(t)
+	settings := app.Settings()
+	settings.Logs.MaxDays = 7 // the fixture keeps no request log
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.RunInTransaction(func(tx core.App) error {
+		_, err := invite.Issue(tx, invite.Request{Email: "logged@acme.test", Role: "partner_user", PartnerID: testapp.PartnerAcme})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	token := testapp.LastInvitationToken(t, app)
+	g := newBrowser(t, srv)
+	expectStatus(t, g.get("/invitations/accept/"+token), http.StatusOK, "acceptance page")
+	g.post("/invitations/accept/"+token, url.Values{"name": {"L"}, "password": {"x"}, "password_confirm": {"x"}, "locale": {"en"}})
+	marker := strings.Repeat("m", 20)
+	g.get("/login?marker=" + marker)
+	// PocketBase hands each request's log line to a goroutine and writes
+	// them in batches: write the batch out until the marker (requested
+	// last) is there.
+	h, ok := app.Logger().Handler().(*logger.BatchHandler)
+	if !ok {
+		t.Fatal("the app's logger is not PocketBase's batch handler")
+	}
+	count := func(s string) int {
+		var n int
+		if err := app.LogQuery().Select("count(*)").AndWhere(dbx.NewExp("instr(data, {:s}) > 0", dbx.Params{"s": s})).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if err := h.WriteAll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if count(marker) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the marker request never reached the log: the test would prove nothing")
+		}
+		time.Sleep(20 * time.Millisecond) // polling for the state above, not a fixed wait
+	}
+	if n := count(token); n != 0 {
+		t.Fatalf("%d log rows carry the token", n)
+	}
 }
