@@ -49,7 +49,7 @@ func saveSurvey(e *core.RecordEvent) error {
 			return err
 		}
 		if old.GetString("questions") != r.GetString("questions") {
-			answered, err := hasResponses(e.App, r.Id)
+			answered, err := SurveyHasAnswers(e.App, r.Id)
 			if err != nil {
 				return err
 			}
@@ -61,10 +61,20 @@ func saveSurvey(e *core.RecordEvent) error {
 	return e.Next()
 }
 
-// hasResponses says whether anyone has answered the survey.
-func hasResponses(app core.App, surveyID string) (bool, error) {
+// SurveyHasAnswers says whether anyone has answered the survey.
+func SurveyHasAnswers(app core.App, surveyID string) (bool, error) {
+	return surveyAnswerExists(app, dbx.HashExp{"survey": surveyID})
+}
+
+// HasAnswered says whether the user has answered the survey (the unique
+// (survey, user) index).
+func HasAnswered(app core.App, surveyID, userID string) (bool, error) {
+	return surveyAnswerExists(app, dbx.HashExp{"survey": surveyID, "user": userID})
+}
+
+func surveyAnswerExists(app core.App, where dbx.Expression) (bool, error) {
 	var one int
-	err := app.DB().Select("(1)").From("survey_responses").Where(dbx.HashExp{"survey": surveyID}).Limit(1).Row(&one)
+	err := app.DB().Select("(1)").From("survey_responses").Where(where).Limit(1).Row(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -112,14 +122,12 @@ func createSurveyResponse(e *core.RecordEvent) error {
 		return surveyError("answers", code, "An answer is missing or invalid.")
 	}
 	r.Set("answers", clean)
-	var dup int
-	err = e.App.DB().Select("(1)").From("survey_responses").
-		Where(dbx.HashExp{"survey": survey.Id, "user": user.Id}).Limit(1).Row(&dup)
-	if err == nil {
-		return surveyError("survey", surveys.CodeAnsweredTwice, "You have already answered this survey.")
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	dup, err := HasAnswered(e.App, survey.Id, user.Id)
+	if err != nil {
 		return err
+	}
+	if dup {
+		return surveyError("survey", surveys.CodeAnsweredTwice, "You have already answered this survey.")
 	}
 	created := r.GetDateTime("created")
 	kind := map[string]string{surveys.Promoter: activity.KindSurveyPromoter,

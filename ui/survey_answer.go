@@ -7,9 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/hooks"
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/roles"
 	"github.com/ponte-portal/ponte/internal/surveys"
@@ -178,7 +178,7 @@ func (u *portal) surveyAnswer(e *core.RequestEvent) error {
 		// Visible a moment ago but closed or retargeted since.
 		return u.surveyUnavailable(e)
 	}
-	if err != nil && u.isDuplicateAnswer(e.App, rec.Id, user.Id) {
+	if dup, _ := hooks.HasAnswered(e.App, rec.Id, user.Id); err != nil && dup {
 		p.FormErr = tr(loc, "validation.survey_answered")
 		return u.render(e, http.StatusConflict, "survey_answer", p)
 	}
@@ -190,13 +190,4 @@ func (u *portal) surveyAnswer(e *core.RequestEvent) error {
 	}
 	u.setFlash(e, "flash.survey_answered")
 	return e.Redirect(http.StatusSeeOther, "/surveys/"+rec.Id)
-}
-
-// isDuplicateAnswer says whether the user's answer to the survey exists (a
-// failed save raced with another one).
-func (u *portal) isDuplicateAnswer(app core.App, surveyID, userID string) bool {
-	var one int
-	err := app.DB().Select("(1)").From("survey_responses").
-		Where(dbx.HashExp{"survey": surveyID, "user": userID}).Limit(1).Row(&one)
-	return err == nil
 }

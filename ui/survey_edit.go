@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/hooks"
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/documents"
 	"github.com/ponte-portal/ponte/internal/roles"
@@ -86,7 +87,7 @@ func (u *portal) surveyFormPage(e *core.RequestEvent, rec *core.Record) (*Page, 
 		Statuses: surveyEditStatuses, Kinds: surveys.Kinds, audienceForm: audienceForm{Checked: map[string]bool{}}, Cancel: "/surveys"}
 	if !d.New {
 		d.Cancel = "/surveys/" + rec.Id + "/results"
-		locked, err := surveyAnswered(e.App, rec.Id)
+		locked, err := hooks.SurveyHasAnswers(e.App, rec.Id)
 		if err != nil {
 			return nil, err
 		}
@@ -150,14 +151,6 @@ func (u *portal) surveyFormPage(e *core.RequestEvent, rec *core.Record) (*Page, 
 		p.Title = u.t(e, "surveys.edit_title", rec.GetString("title"))
 	}
 	return p, nil
-}
-
-// surveyAnswered says whether anyone has answered the survey.
-func surveyAnswered(app core.App, id string) (bool, error) {
-	var n int
-	err := app.DB().NewQuery("SELECT EXISTS(SELECT 1 FROM survey_responses WHERE survey = {:s})").
-		Bind(map[string]any{"s": id}).Row(&n)
-	return n == 1, err
 }
 
 // readSurveyForm validates the editor's form into p and returns the body
