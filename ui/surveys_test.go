@@ -60,9 +60,12 @@ func TestSurveyPartnerList(t *testing.T) {
 	expectContains(t, r, "Bruno's surveys", "Partner satisfaction Q2", "4 answers") // Globex's four
 	expectNotContains(t, r, "Bruno's surveys", "New survey")
 
-	guest := newBrowser(t, srv).get("/surveys")
-	if guest.Status == http.StatusOK || !strings.Contains(guest.Header.Get("Location"), "/login") {
-		t.Errorf("guest: status %d, location %q", guest.Status, guest.Header.Get("Location"))
+	for _, path := range []string{"/surveys", "/surveys/" + testapp.SurveyOpen, "/surveys/" + testapp.SurveyClosed + "/results",
+		"/surveys/" + testapp.SurveyClosed + "/results.csv", "/feedback", "/feedback/inbox"} {
+		guest := newBrowser(t, srv).get(path)
+		if guest.Status == http.StatusOK || !strings.Contains(guest.Header.Get("Location"), "/login") {
+			t.Errorf("guest on %s: status %d, location %q", path, guest.Status, guest.Header.Get("Location"))
+		}
 	}
 }
 
