@@ -74,7 +74,10 @@ func TestInvitationLifecycleInThePortal(t *testing.T) {
 
 	// Replays: the link is used.
 	other := newBrowser(t, srv)
-	expectStatus(t, other.get(link), http.StatusGone, "used link")
+	other.lang = "pt-BR"
+	used := other.get(link)
+	expectStatus(t, used, http.StatusGone, "used link")
+	expectContains(t, used, "used link (pt-BR)", "Este convite já foi usado.")
 	r = other.post(link, url.Values{"name": {"X"}, "password": {"uma-senha-longa"}, "password_confirm": {"uma-senha-longa"}, "locale": {"en"}})
 	expectStatus(t, r, http.StatusGone, "replayed submit")
 	if n, _ := app.CountRecords("users"); n != int64(len(testapp.FixtureUsers))+1 {
