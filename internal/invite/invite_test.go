@@ -326,3 +326,14 @@ func TestDailyLimit(t *testing.T) {
 		t.Fatalf("the next day: %v", err)
 	}
 }
+
+func TestStaffInvitationMail(t *testing.T) {
+	app := testapp.New(t)
+	if _, err := issue(t, app, invite.Request{Email: "new.manager@vendor.test", Role: roles.Manager, Locale: "en", InvitedBy: testapp.AdminID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	m := app.TestMailer.LastMessage()
+	if !strings.Contains(m.Subject, "team") || !strings.Contains(m.Text, "Alice Admin invited you to join the") || !strings.Contains(m.Text, "Channel manager") {
+		t.Fatalf("staff invitation e-mail %q:\n%s", m.Subject, m.Text)
+	}
+}

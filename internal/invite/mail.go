@@ -36,9 +36,16 @@ func send(app core.App, inv, partner, inviter *core.Record, token string, remind
 	role := i18n.T(loc, "role."+inv.GetString("role"))
 	subject := i18n.T(loc, "invitations.mail.subject", where, b.Name)
 	intro := i18n.T(loc, "invitations.mail.intro", who, where, b.Name)
+	if partner == nil { // vendor staff: they join the portal's own team
+		subject = i18n.T(loc, "invitations.mail.subject_staff", b.Name)
+		intro = i18n.T(loc, "invitations.mail.intro_staff", who, b.Name)
+	}
 	paras := []string{i18n.T(loc, "invitations.mail.role", role)}
 	if reminder {
 		subject = i18n.T(loc, "invitations.mail.reminder_subject", where, b.Name)
+		if partner == nil {
+			subject = i18n.T(loc, "invitations.mail.reminder_subject_staff", b.Name)
+		}
 		paras = append(paras, i18n.T(loc, "invitations.mail.reminder_note"))
 	}
 	expires := inv.GetDateTime("expires").Time()
