@@ -14,6 +14,7 @@ type Error struct {
 	Status int
 }
 
+// Error names the refusal by its key (logs only; pages translate Key).
 func (e *Error) Error() string { return "invite: " + e.Key }
 
 // Refusals of Issue, Accept, Resend and Revoke. Compare with errors.Is.
@@ -43,6 +44,7 @@ type CooldownError struct {
 	Until time.Time
 }
 
+// Error says the re-send came too soon (logs only).
 func (e *CooldownError) Error() string { return "invite: re-sent too soon" }
 
 // Key is the i18n key of the message (takes the minutes left).
