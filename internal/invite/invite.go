@@ -136,15 +136,15 @@ func validate(tx core.App, inviter *core.Record, req Request, now time.Time) (*c
 		if err != nil {
 			return nil, ErrNoPartner
 		}
-		if p.GetString("status") == "suspended" {
-			return nil, ErrPartnerSuspended
-		}
 		partner = p
 	} else if req.PartnerID != "" {
 		return nil, ErrInvalidRole
 	}
 	if !MayInvite(inviter, partner, req.Role) {
 		return nil, ErrForbidden
+	}
+	if partner != nil && partner.GetString("status") == "suspended" {
+		return nil, ErrPartnerSuspended
 	}
 	if req.Name != "" && len([]rune(req.Name)) > 120 {
 		return nil, ErrNameTooLong
