@@ -337,3 +337,24 @@ func TestStaffInvitationMail(t *testing.T) {
 		t.Fatalf("staff invitation e-mail %q:\n%s", m.Subject, m.Text)
 	}
 }
+
+func TestSuspendedPartner(t *testing.T) {
+	app := testapp.New(t)
+	globex, err := app.FindRecordById("partners", testapp.PartnerGlobex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	globex.Set("status", "suspended")
+	if err := app.Save(globex); err != nil {
+		t.Fatal(err)
+	}
+	req := invite.Request{Email: "s@globex.test", Role: roles.PartnerUser, PartnerID: testapp.PartnerGlobex, InvitedBy: testapp.AdminID}
+	if _, err := issue(t, app, req, time.Now()); !errors.Is(err, invite.ErrPartnerSuspended) {
+		t.Fatalf("admin into a suspended partner: %v", err)
+	}
+	// Someone who may not invite there learns nothing about its status.
+	req.InvitedBy = testapp.AcmeAdminID
+	if _, err := issue(t, app, req, time.Now()); !errors.Is(err, invite.ErrForbidden) {
+		t.Fatalf("Acme's admin into suspended Globex: %v", err)
+	}
+}
