@@ -50,6 +50,8 @@ type tierReviewData struct {
 	AutoApply     bool
 	Currency      string
 	Filtered      bool
+	// ProposedPromotions counts promotions awaiting a decision ("Apply all").
+	ProposedPromotions int
 }
 
 // tierReviewList is the admins' table of every active partner's current
@@ -120,6 +122,10 @@ func (u *portal) tierReviewPage(e *core.RequestEvent) (*Page, error) {
 	}
 	risk, err := access.CountVisible(e.App, info, "tier_reviews", dbx.HashExp{"tier_reviews.at_risk": true})
 	if err != nil {
+		return nil, err
+	}
+	if d.ProposedPromotions, err = access.CountVisible(e.App, info, "tier_reviews",
+		dbx.HashExp{"tier_reviews.recommendation": tiering.Promote, "tier_reviews.status": tiering.StatusProposed}); err != nil {
 		return nil, err
 	}
 	for _, s := range tierReviewShows {

@@ -18,6 +18,7 @@ func (u *portal) tierReviewRoutes(g, in, staff *router.RouterGroup[*core.Request
 	staff.GET("/tiers/reviews", u.tierReviewList).BindFunc(admin)
 	staff.POST("/tiers/reviews/run", u.tierReviewRun).BindFunc(admin)
 	staff.POST("/tiers/reviews/settings", u.tierReviewSettings).BindFunc(admin)
+	staff.POST("/tiers/reviews/apply-promotions", u.tierReviewApplyAll).BindFunc(admin)
 	staff.POST("/tiers/reviews/{id}/apply", u.tierReviewApply).BindFunc(admin)
 	staff.POST("/tiers/reviews/{id}/dismiss", u.tierReviewDismiss).BindFunc(admin)
 	in.GET("/partners/{slug}/tiers", u.tierHistory)

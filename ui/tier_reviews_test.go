@@ -216,3 +216,26 @@ func TestTierStandingShowsWhatIsMissing(t *testing.T) {
 	expectNotContains(t, r, "admin /tiers", "Your standing")
 	expectNotContains(t, signedIn(t, app, srv, testapp.ManagerAnaEmail).get("/tiers"), "manager /tiers", `href="/tiers/reviews"`)
 }
+
+func TestTierReviewApplyAllPromotions(t *testing.T) {
+	app, srv := newServer(t)
+	tierProgramme(t, app)
+	if _, err := tiering.EvaluateAll(app, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	bruno := signedIn(t, app, srv, testapp.ManagerBrunoEmail)
+	bruno.get("/profile")
+	expectStatus(t, bruno.post("/tiers/reviews/apply-promotions", nil), http.StatusForbidden, "manager applies all")
+	admin := signedIn(t, app, srv, testapp.AdminEmail)
+	admin.lang = "en"
+	expectContains(t, admin.get("/tiers/reviews"), "apply-all button", `action="/tiers/reviews/apply-promotions"`)
+	expectStatus(t, admin.post("/tiers/reviews/apply-promotions", nil), http.StatusSeeOther, "admin applies all")
+	if p, _ := app.FindRecordById("partners", testapp.PartnerGlobex); p.GetString("tier") != testapp.TierGold {
+		t.Fatal("the promotion was not applied")
+	}
+	// Acme's at-risk keep is untouched, and nothing is left to apply.
+	if p, _ := app.FindRecordById("partners", testapp.PartnerAcme); p.GetString("tier") != testapp.TierGold {
+		t.Fatal("a keep was changed")
+	}
+	expectNotContains(t, admin.get("/tiers/reviews"), "no more promotions", `action="/tiers/reviews/apply-promotions"`)
+}
