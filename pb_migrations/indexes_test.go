@@ -58,6 +58,17 @@ func TestIndexesBehindEveryPageFilter(t *testing.T) {
 		"kpi_running":      {"partner", "month"},
 		"kpi_totals":       {"metric"},
 
+		"invitations":          {"email", "status", "partner", "created", "token_hash", "invited_by", "accepted_user"},
+		"partner_applications": {"status", "created", "contact_email", "company_key", "partner", "ip_hash"},
+		"onboarding_steps":     {"active", "kind", "document", "course", "sort"},
+		"onboarding_progress":  {"partner", "step", "done_by"},
+		"partner_onboarding":   {"partner", "status", "completed"},
+		"tier_reviews":         {"partner", "recommendation", "status", "at_risk", "evaluated_at"},
+		"tier_changes":         {"partner", "created"},
+		"surveys":              {"status", "series", "created"},
+		"survey_responses":     {"survey", "user", "partner"},
+		"feedback":             {"status", "partner", "user", "created"},
+
 		"certificate_counts":    {"certification", "partner"},
 		"course_progress_stats": {"course", "partner"},
 	}

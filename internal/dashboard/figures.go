@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/kpi"
+	"github.com/ponte-portal/ponte/internal/surveys"
 )
 
 // Tile kinds: how a tile's value is formatted.
@@ -56,15 +57,11 @@ var flowMetrics = []string{kpi.RevenueWon, kpi.DealsWon, kpi.DealsLost, kpi.Deal
 	kpi.Logins, kpi.Downloads, kpi.ForumPosts, kpi.Messages, kpi.CoursesCompleted,
 	kpi.SurveyPromoters, kpi.SurveyPassives, kpi.SurveyDetractors}
 
-// NPS is the net promoter score of survey answers by band: promoters minus
-// detractors as a share of every answer, −100 to 100 (one decimal); false
-// without answers.
-func NPS(promoters, passives, detractors float64) (float64, bool) {
-	n := promoters + passives + detractors
-	if n <= 0 {
-		return 0, false
-	}
-	return math.Round((promoters-detractors)/n*1000) / 10, true
+// nps is the period's net promoter score from the survey-answer rollups
+// (surveys.NPS; the sums are counts).
+func nps(flows map[string]float64) (float64, bool) {
+	return surveys.NPS(int(math.Round(flows[kpi.SurveyPromoters])), int(math.Round(flows[kpi.SurveyPassives])),
+		int(math.Round(flows[kpi.SurveyDetractors])))
 }
 
 // stockMetrics are the levels read at the end of a period.
@@ -138,7 +135,7 @@ func kpisOf(flows, levels map[string]float64, probs map[string]float64) KPIs {
 	}
 	k.WinRate, k.HasWinRate = ratio(k.WonDeals, k.WonDeals+k.LostDeals)
 	k.AvgDeal, k.HasAvgDeal = ratio(k.Revenue, k.WonDeals)
-	k.NPS, k.HasNPS = NPS(flows[kpi.SurveyPromoters], flows[kpi.SurveyPassives], flows[kpi.SurveyDetractors])
+	k.NPS, k.HasNPS = nps(flows)
 	return k
 }
 

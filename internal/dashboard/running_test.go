@@ -168,22 +168,9 @@ func TestPartnersActiveInReadsLikeTheDays(t *testing.T) {
 	}
 }
 
-// TestNPS checks the satisfaction maths and the tiles fed by the survey
-// answer rollups.
-func TestNPS(t *testing.T) {
-	for _, c := range []struct {
-		p, pa, d float64
-		want     float64
-		ok       bool
-	}{
-		{10, 0, 0, 100, true}, {0, 0, 7, -100, true}, {0, 0, 0, 0, false},
-		{2, 1, 1, 25, true}, {1, 1, 1, 0, true}, {2, 0, 1, 33.3, true},
-	} {
-		if got, ok := dashboard.NPS(c.p, c.pa, c.d); got != c.want || ok != c.ok {
-			t.Errorf("NPS(%v, %v, %v) = %v, %v; want %v, %v", c.p, c.pa, c.d, got, ok, c.want, c.ok)
-		}
-	}
-
+// TestNPSTiles checks the satisfaction tiles fed by the survey-answer
+// rollups (the maths itself is tested in internal/surveys).
+func TestNPSTiles(t *testing.T) {
 	app := testapp.New(t)
 	testapp.SeedDashboards(t, app)
 	for _, r := range []testapp.Rollup{
