@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -69,7 +70,7 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 		dummyHash().ValidatePassword(password)
 		user = nil
 	}
-	if user == nil || !user.ValidatePassword(password) || user.GetBool("deactivated") {
+	if user == nil || !user.ValidatePassword(password) || session.Blocked(e.App, user) {
 		// One message for every failure: no hint whether the e-mail exists.
 		p.FormErr = tr(loc, "login.failed")
 		return u.render(e, http.StatusBadRequest, "login", p)
@@ -86,7 +87,10 @@ func (u *portal) loginSubmit(e *core.RequestEvent) error {
 // finishSignIn starts the portal session and records the sign-in.
 func (u *portal) finishSignIn(e *core.RequestEvent, user *core.Record, next string) error {
 	token, _, err := session.Create(e.App, user, e.Request.UserAgent(), e.RealIP())
-	if err != nil {
+	if errors.Is(err, session.ErrBlocked) {
+		// Paths that do not ask session.Blocked first (OAuth2) end here.
+		return e.ForbiddenError(u.t(e, "login.blocked"), err)
+	} else if err != nil {
 		return err
 	}
 	u.clearCookie(e, guestCSRFCookie)

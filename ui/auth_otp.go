@@ -12,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/mails"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/ponte-portal/ponte/internal/session"
 )
 
 // Cookies of the sign-in by e-mailed code (PocketBase's OTP): otpCookie names
@@ -164,7 +166,7 @@ func (u *portal) loginCodeRequest(e *core.RequestEvent) error {
 	}
 	pendingID := core.GenerateDefaultRandomId() // a decoy when nobody gets a code
 	user, err := e.App.FindAuthRecordByEmail(users, email)
-	if err != nil || user.GetBool("deactivated") {
+	if err != nil || session.Blocked(e.App, user) {
 		dummyHash().ValidatePassword(email) // as long as hashing a real code
 		addDecoy(pendingID)
 	} else {
@@ -245,7 +247,7 @@ func (u *portal) loginCodeSignIn(e *core.RequestEvent, ck *http.Cookie) error {
 	if err == nil {
 		user, err = e.App.FindRecordById(users, otp.RecordRef())
 	}
-	if err != nil || code == "" || len(code) > 20 || user.GetBool("deactivated") || !otp.ValidatePassword(code) {
+	if err != nil || code == "" || len(code) > 20 || session.Blocked(e.App, user) || !otp.ValidatePassword(code) {
 		// A decoy id (unknown address) gets the same answer as a wrong code.
 		if failTry(ck.Value) {
 			if otp != nil {
@@ -313,7 +315,7 @@ func (u *portal) loginCodePassword(e *core.RequestEvent) error {
 		return err
 	}
 	password := e.Request.PostFormValue("password")
-	if password == "" || user.GetBool("deactivated") || !user.ValidatePassword(password) {
+	if password == "" || session.Blocked(e.App, user) || !user.ValidatePassword(password) {
 		if failTry(mfa.Id) {
 			_ = e.App.Delete(mfa)
 			forgetTries(mfa.Id)

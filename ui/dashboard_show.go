@@ -212,7 +212,7 @@ func (u *portal) partnerDashboardView(f dashFormat, d *dashboardData, pd *dashbo
 	kpis.CSV = exportURL("kpis", q)
 
 	pr := pd.Progress
-	pv := &progressView{Revenue: f.money(pr.Revenue12m), Certified: f.count(pr.Certified)}
+	pv := &progressView{Revenue: f.money(pr.Revenue12m), Certified: f.count(pr.Certified), Deals: f.count(pr.Deals12m)}
 	pt := &dashTable{Name: "progress", Caption: i18n.T(loc, "dashboards.table.progress"), CSV: exportURL("progress", q),
 		Head: []string{i18n.T(loc, "dashboards.col.requirement"), i18n.T(loc, "dashboards.col.current"),
 			i18n.T(loc, "dashboards.col.required"), i18n.T(loc, "dashboards.col.missing")}}
@@ -221,6 +221,7 @@ func (u *portal) partnerDashboardView(f dashFormat, d *dashboardData, pd *dashbo
 		pt.Rows = []dashRow{
 			{Cells: []string{i18n.T(loc, "dashboards.progress.revenue"), pv.Revenue, "—", "—"}, Raw: []string{"revenue_12m", rawRound(pr.Revenue12m), "", ""}},
 			{Cells: []string{i18n.T(loc, "dashboards.progress.certified"), pv.Certified, "—", "—"}, Raw: []string{"certified_people", raw(pr.Certified), "", ""}},
+			{Cells: []string{i18n.T(loc, "dashboards.progress.deals"), pv.Deals, "—", "—"}, Raw: []string{"deals_won_12m", raw(pr.Deals12m), "", ""}},
 		}
 	} else {
 		pv.Next = pr.Next.Name
@@ -228,12 +229,19 @@ func (u *portal) partnerDashboardView(f dashFormat, d *dashboardData, pd *dashbo
 		pv.NeedCertified, pv.MissingCertif = f.count(pr.Next.MinCertified), f.count(pr.MissingCertified)
 		pv.RevenuePct, pv.CertifiedPct = int(pr.RevenueShare*100), int(pr.CertifiedShare*100)
 		pv.RevenueMet, pv.CertifiedMet = pr.MissingRevenue == 0, pr.MissingCertified == 0
-		pv.Done = pv.RevenueMet && pv.CertifiedMet
+		pv.DealsMet = pr.MissingDeals == 0
+		pv.Done = pv.RevenueMet && pv.CertifiedMet && pv.DealsMet
 		pt.Rows = []dashRow{
 			{Cells: []string{i18n.T(loc, "dashboards.progress.revenue"), pv.Revenue, pv.NeedRevenue, pv.MissingRevenue},
 				Raw: []string{"revenue_12m", rawRound(pr.Revenue12m), rawRound(pr.Next.MinRevenue), rawRound(pr.MissingRevenue)}},
 			{Cells: []string{i18n.T(loc, "dashboards.progress.certified"), pv.Certified, pv.NeedCertified, pv.MissingCertif},
 				Raw: []string{"certified_people", raw(pr.Certified), raw(pr.Next.MinCertified), raw(pr.MissingCertified)}},
+		}
+		if pr.Next.MinDeals > 0 {
+			pv.NeedDeals, pv.MissingDeals = f.count(pr.Next.MinDeals), f.count(pr.MissingDeals)
+			pv.DealsPct = int(pr.DealsShare * 100)
+			pt.Rows = append(pt.Rows, dashRow{Cells: []string{i18n.T(loc, "dashboards.progress.deals"), pv.Deals, pv.NeedDeals, pv.MissingDeals},
+				Raw: []string{"deals_won_12m", raw(pr.Deals12m), raw(pr.Next.MinDeals), raw(pr.MissingDeals)}})
 		}
 	}
 	d.Progress = pv

@@ -97,8 +97,10 @@ type progressView struct {
 	Top                                     bool
 	Revenue, NeedRevenue, MissingRevenue    string
 	Certified, NeedCertified, MissingCertif string
-	RevenuePct, CertifiedPct                int
-	RevenueMet, CertifiedMet, Done          bool
+	Deals, NeedDeals, MissingDeals          string // NeedDeals "": the next tier asks no deals
+	RevenuePct, CertifiedPct, DealsPct      int
+	RevenueMet, CertifiedMet, DealsMet      bool
+	Done                                    bool
 }
 
 // componentView is one row of the engagement formula.

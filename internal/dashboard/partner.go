@@ -27,15 +27,17 @@ type TierGoal struct {
 	ID, Name                 string
 	Rank                     int
 	MinRevenue, MinCertified float64
+	MinDeals                 float64 // deals won in the last 12 months (0: no such rule)
 }
 
-// Progress is a partner's way to the next tier: its won revenue of the last
-// twelve months and its certified people against the next tier's minimums.
+// Progress is a partner's way to the next tier: its won revenue and won
+// deals of the last twelve months and its certified people against the next
+// tier's minimums (the rules the nightly tier evaluation applies).
 type Progress struct {
-	Next                             *TierGoal // nil: no higher tier
-	Revenue12m, Certified            float64
-	MissingRevenue, MissingCertified float64
-	RevenueShare, CertifiedShare     float64 // 0–1, capped
+	Next                                           *TierGoal // nil: no higher tier
+	Revenue12m, Certified, Deals12m                float64
+	MissingRevenue, MissingCertified, MissingDeals float64
+	RevenueShare, CertifiedShare, DealsShare       float64 // 0–1, capped
 }
 
 // periodTiles are the partner dashboard's and the scorecard's shared tiles.
@@ -97,7 +99,8 @@ func (s *Source) Tiers() ([]TierGoal, error) {
 	out := make([]TierGoal, 0, len(pg.Items))
 	for _, r := range pg.Items {
 		out = append(out, TierGoal{ID: r.Id, Name: r.GetString("name"), Rank: r.GetInt("rank"),
-			MinRevenue: r.GetFloat("min_revenue_12m"), MinCertified: r.GetFloat("min_certified_users")})
+			MinRevenue: r.GetFloat("min_revenue_12m"), MinCertified: r.GetFloat("min_certified_users"),
+			MinDeals: r.GetFloat("min_deals_won_12m")})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Rank < out[j].Rank })
 	return out, nil
@@ -111,7 +114,7 @@ func (s *Source) progress(pi PartnerInfo, today time.Time) (Progress, error) {
 		return Progress{}, err
 	}
 	today = Day(today)
-	sums, err := s.Sum([]string{kpi.RevenueWon}, today.AddDate(0, 0, -364), today, ByNone)
+	sums, err := s.Sum([]string{kpi.RevenueWon, kpi.DealsWon}, today.AddDate(0, 0, -364), today, ByNone)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -119,7 +122,8 @@ func (s *Source) progress(pi PartnerInfo, today time.Time) (Progress, error) {
 	if err != nil {
 		return Progress{}, err
 	}
-	pr := Progress{Revenue12m: round2(sums.Get("", kpi.RevenueWon)), Certified: cert.Get("", kpi.CertifiedUsers)}
+	pr := Progress{Revenue12m: round2(sums.Get("", kpi.RevenueWon)), Certified: cert.Get("", kpi.CertifiedUsers),
+		Deals12m: sums.Get("", kpi.DealsWon)}
 	for i := range tiers {
 		t := tiers[i]
 		if t.ID != pi.Tier && (pi.Tier == "" || t.Rank > pi.TierRank) {
@@ -132,6 +136,8 @@ func (s *Source) progress(pi PartnerInfo, today time.Time) (Progress, error) {
 		pr.MissingCertified = math.Max(0, pr.Next.MinCertified-pr.Certified)
 		pr.RevenueShare = share(pr.Revenue12m, pr.Next.MinRevenue)
 		pr.CertifiedShare = share(pr.Certified, pr.Next.MinCertified)
+		pr.MissingDeals = math.Max(0, pr.Next.MinDeals-pr.Deals12m)
+		pr.DealsShare = share(pr.Deals12m, pr.Next.MinDeals)
 	}
 	return pr, nil
 }

@@ -228,7 +228,7 @@ func (s *Source) read(out Sums, r rollupRead, metrics []string, g Group) error {
 		key = "k.partner"
 	}
 	sum := "SUM(" + r.value + ") AS v"
-	rowwise := g == ByPartner && !join && r.fewRows
+	rowwise := g == ByPartner && r.fewRows
 	if rowwise {
 		sum = "(" + r.value + ") AS v" // parenthesised: dbx quotes a bare column
 	}

@@ -55,6 +55,9 @@ func sum(s string) string {
 
 // Create starts a session for user and returns the cookie value.
 func Create(app core.App, user *core.Record, userAgent, ip string) (string, *Session, error) {
+	if Blocked(app, user) {
+		return "", nil, ErrBlocked
+	}
 	c, err := app.FindCachedCollectionByNameOrId("sessions")
 	if err != nil {
 		return "", nil, err
