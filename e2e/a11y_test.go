@@ -52,17 +52,20 @@ func TestA11y(t *testing.T) {
 		email string // "" for a guest
 		pages []a11yPage
 	}{
-		{"guest", "", append(ok("/login", "/verify"), a11yPage{"/no-such-page-a11y", 404})},
+		{"guest", "", append(ok("/login", "/verify", "/apply"), a11yPage{"/no-such-page-a11y", 404})},
 		{"partner-user", testapp.AcmeUserEmail, ok("/", "/organisation", "/documents", "/announcements", "/forums",
 			"/conversations", "/conversations/new", "/notifications", "/menu",
-			"/courses", "/certificates", "/deals", "/deals/new", "/dashboard")},
-		{"partner-admin", testapp.AcmeAdminEmail, ok("/organisation", "/profile", "/tiers")},
+			"/courses", "/certificates", "/deals", "/deals/new", "/dashboard",
+			"/surveys", "/feedback", "/partners/acme-brasil/tiers")},
+		{"partner-admin", testapp.AcmeAdminEmail, ok("/organisation", "/profile", "/tiers", "/invitations", "/invitations/new")},
 		{"admin", testapp.AdminEmail, ok("/", "/profile", "/tiers", "/partners",
 			"/partners/acme-brasil", "/partners/acme-brasil/edit", "/settings", "/people", "/partners/new", "/tiers/new",
 			"/documents/new", "/folders", "/announcements/new", "/forums/reports", "/forums/categories/new",
 			"/courses", "/courses/new", "/training/progress", "/certifications", "/certifications/new",
 			"/certifications/report", "/certificates", "/deals", "/deals/settings", "/dashboard",
-			"/partners/acme-brasil/scorecard")},
+			"/partners/acme-brasil/scorecard", "/invitations", "/invitations/partner", "/applications",
+			"/onboarding", "/onboarding/steps", "/onboarding/steps/new", "/tiers/reviews",
+			"/partners/acme-brasil/tiers", "/surveys", "/surveys/new", "/feedback/inbox")},
 	}
 	widths := []struct{ w, h int64 }{{phoneW, phoneH}, {desktopW, desktopH}}
 
