@@ -3,7 +3,6 @@ package ui
 import (
 	"net/http"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/access"
@@ -52,23 +51,12 @@ func (u *portal) applicationPage(e *core.RequestEvent, rec *core.Record) (*Page,
 	if v.Status != "new" {
 		return p, d, nil
 	}
-	tiers, err := access.ListVisible(e.App, info, "tiers", access.ListOptions{Sort: []string{"rank", "name"}, PerPage: 100})
-	if err != nil {
+	var err error
+	if d.Tiers, d.Managers, err = tierManagerOptions(e.App, info); err != nil {
 		return nil, nil, err
 	}
-	for i, t := range tiers.Items {
-		if i == 0 {
-			p.Values["tier"] = t.Id // the entry tier
-		}
-		d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
-	}
-	managers, err := access.ListVisible(e.App, info, "users", access.ListOptions{
-		Where: []dbx.Expression{dbx.HashExp{"users.role": roles.Manager, "users.deactivated": false}}, Sort: []string{"name"}, PerPage: 200})
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, m := range managers.Items {
-		d.Managers = append(d.Managers, Option{Value: m.Id, Label: m.GetString("name")})
+	if len(d.Tiers) > 0 {
+		p.Values["tier"] = d.Tiers[0].Value // the entry tier
 	}
 	if u, err := e.App.FindAuthRecordByEmail("users", v.ContactEmail); err == nil && u != nil {
 		d.Registered = true

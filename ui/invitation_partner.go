@@ -38,20 +38,9 @@ func requireInvitationAdmin(e *core.RequestEvent) error {
 func (u *portal) invitationPartnerPage(e *core.RequestEvent) (*Page, *invitationPartnerData, error) {
 	info := access.Info(getCtx(e).User, http.MethodGet, nil)
 	d := &invitationPartnerData{Countries: formCountries, Regions: roles.Regions}
-	tiers, err := access.ListVisible(e.App, info, "tiers", access.ListOptions{Sort: []string{"-rank", "name"}, PerPage: 100})
-	if err != nil {
+	var err error
+	if d.Tiers, d.Managers, err = tierManagerOptions(e.App, info); err != nil {
 		return nil, nil, err
-	}
-	for _, t := range tiers.Items {
-		d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
-	}
-	staff, err := access.ListVisible(e.App, info, "users", access.ListOptions{
-		Where: []dbx.Expression{dbx.HashExp{"users.role": roles.Manager, "users.deactivated": false}}, Sort: []string{"name"}, PerPage: 200})
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, m := range staff.Items {
-		d.Managers = append(d.Managers, Option{Value: m.Id, Label: m.GetString("name")})
 	}
 	for _, l := range i18n.Locales {
 		d.Locales = append(d.Locales, LocaleOption{Code: l, Label: i18n.T(l, "locale.name")})
