@@ -60,9 +60,9 @@ func TestPartnerEdit(t *testing.T) {
 	bruno := signedIn(t, app, srv, testapp.ManagerBrunoEmail)
 	r = bruno.get(acmeEdit)
 	expectNotContains(t, r, "manager form", `name="tier"`, `name="manager"`)
-	bruno.post(acmeEdit, form("status", "suspended", "tier", testapp.TierGold, "manager", testapp.ManagerAnaID))
+	bruno.post(acmeEdit, form("status", "onboarding", "tier", testapp.TierGold, "manager", testapp.ManagerAnaID))
 	p, _ = app.FindRecordById("partners", testapp.PartnerAcme)
-	if p.GetString("status") != "suspended" || p.GetString("tier") != testapp.TierSilver || p.GetString("manager") != testapp.ManagerBrunoID {
+	if p.GetString("status") != "onboarding" || p.GetString("tier") != testapp.TierSilver || p.GetString("manager") != testapp.ManagerBrunoID {
 		t.Fatalf("manager edit wrong: status %s tier %s manager %s", p.GetString("status"), p.GetString("tier"), p.GetString("manager"))
 	}
 	// Ana no longer manages Acme: the partner is invisible to her.
@@ -79,7 +79,7 @@ func TestPartnerEdit(t *testing.T) {
 		t.Fatalf("partner admin redirected to %q", r.Header.Get("Location"))
 	}
 	p, _ = app.FindRecordById("partners", testapp.PartnerAcme)
-	if p.GetString("name") != "Acme Brasil Tecnologia Ltda" || p.GetString("status") != "suspended" {
+	if p.GetString("name") != "Acme Brasil Tecnologia Ltda" || p.GetString("status") != "onboarding" {
 		t.Fatalf("partner admin edit wrong: name %q status %q", p.GetString("name"), p.GetString("status"))
 	}
 	// A partner user sees no edit link and is refused.

@@ -4,6 +4,7 @@ package ui
 
 import (
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -25,18 +26,29 @@ type portal struct {
 // from the limiter is rendered as a portal page.
 const guardPriority = -1005
 
-// Register parses the templates and binds the portal routes on serve. It does
-// nothing else in OnServe, because the test harness fires OnServe too.
+// shared holds the static files and parsed templates: they come from the
+// binary and never change, so every app of the process (one in production,
+// one per test or REST scenario in the tests) shares one parse.
+var shared struct {
+	once   sync.Once
+	eng    *engine
+	assets *assets
+	err    error
+}
+
+// Register parses the templates (once per process) and binds the portal
+// routes on serve. It does nothing else in OnServe, because the test harness
+// fires OnServe too.
 func Register(app core.App) error {
-	a, err := loadAssets()
-	if err != nil {
-		return err
+	shared.once.Do(func() {
+		if shared.assets, shared.err = loadAssets(); shared.err == nil {
+			shared.eng, shared.err = newEngine(shared.assets)
+		}
+	})
+	if shared.err != nil {
+		return shared.err
 	}
-	eng, err := newEngine(a)
-	if err != nil {
-		return err
-	}
-	u := &portal{eng: eng, assets: a}
+	u := &portal{eng: shared.eng, assets: shared.assets}
 
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "ponte.portal",
