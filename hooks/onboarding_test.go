@@ -309,6 +309,18 @@ func TestOnboardingCompletesOnceAndActivatesPartner(t *testing.T) {
 	if n := countEvents(t, app, testapp.PartnerGlobex, activity.KindOnboardingCompleted); n != 1 {
 		t.Fatalf("onboarding.completed events = %d, want 1", n)
 	}
+	// Globex's partner admin and channel manager are told, once; its
+	// partner users and the other partner's people are not.
+	for user, want := range map[string]int{testapp.GlobexAdminID: 1, testapp.ManagerBrunoID: 1,
+		testapp.GlobexUserID: 0, testapp.AcmeAdminID: 0, testapp.ManagerAnaID: 0} {
+		n, err := app.CountRecords("notifications", dbx.HashExp{"kind": "onboarding.completed", "user": user})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(n) != want {
+			t.Errorf("onboarding.completed notifications of %s = %d, want %d", user, n, want)
+		}
+	}
 	if s := checklist(t, app, testapp.PartnerGlobex).GetString("status"); s != onboarding.StatusCompleted {
 		t.Fatalf("checklist re-opened: %s", s)
 	}

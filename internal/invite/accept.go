@@ -9,6 +9,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/i18n"
+	"github.com/ponte-portal/ponte/internal/notify"
 )
 
 // Acceptance is what the invitee says when accepting.
@@ -127,6 +128,18 @@ func acceptInvitation(tx core.App, inv *core.Record, a Acceptance, now time.Time
 	}
 	if err := activity.Record(tx, user, activity.KindInvitationAccepted, inv); err != nil {
 		return nil, err
+	}
+	// The inviter hears of it (not the system, for an approved application).
+	if by := inv.GetString("invited_by"); by != "" {
+		link := "/invitations"
+		if pid := user.GetString("partner"); pid != "" {
+			if p, err := tx.FindRecordById("partners", pid); err == nil {
+				link = "/partners/" + p.GetString("slug")
+			}
+		}
+		if err := notify.Send(tx, notify.KindInvitationAccepted, link, user.Id, []any{user.GetString("name")}, by); err != nil {
+			return nil, err
+		}
 	}
 	return user, nil
 }

@@ -89,6 +89,11 @@ func TestIssueAcceptLifecycle(t *testing.T) {
 		count(t, app, "activity", "kind = 'invitation.sent' && partner = '"+testapp.PartnerAcme+"'") != 1 {
 		t.Fatal("activity events missing")
 	}
+	// The inviter (Carla) hears of it, nobody else.
+	if count(t, app, "notifications", "kind = 'invitation.accepted' && user = '"+testapp.AcmeAdminID+"'") != 1 ||
+		count(t, app, "notifications", "kind = 'invitation.accepted'") != 1 {
+		t.Fatal("the inviter was not notified exactly once")
+	}
 	// Replay: the link is single use.
 	_, err = invite.Accept(app, token, invite.Acceptance{Password: "long-enough-2"}, now.Add(2*time.Hour))
 	if !errors.Is(err, invite.ErrUsed) {

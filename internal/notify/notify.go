@@ -35,12 +35,19 @@ const (
 	KindDealApproved  = "deal.approved"
 	KindDealRejected  = "deal.rejected"
 	KindDealExpired   = "deal.expired"
+
+	// KindInvitationAccepted tells the inviter that their invitee joined;
+	// KindOnboardingCompleted tells a partner's channel manager and its
+	// partner admins that its onboarding checklist is complete.
+	KindInvitationAccepted  = "invitation.accepted"
+	KindOnboardingCompleted = "onboarding.completed"
 )
 
 // Kinds lists every kind, for tests and the preferences page.
 var Kinds = []string{KindAnnouncement, KindForumReply, KindForumMention, KindMessage, KindDocumentRevised,
 	KindCertificateIssued, KindCertificateExpiring, KindCertificateRevoked,
-	KindDealSubmitted, KindDealApproved, KindDealRejected, KindDealExpired}
+	KindDealSubmitted, KindDealApproved, KindDealRejected, KindDealExpired,
+	KindInvitationAccepted, KindOnboardingCompleted}
 
 // Send notifies each recipient once (duplicates, the actor who caused it and
 // deactivated users are skipped), with a title in the recipient's language:

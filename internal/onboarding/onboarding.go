@@ -18,6 +18,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/ponte-portal/ponte/internal/activity"
+	"github.com/ponte-portal/ponte/internal/notify"
 )
 
 // Step kinds.
@@ -365,7 +366,17 @@ func Refresh(app core.App, partnerID string, at time.Time) error {
 			return err
 		}
 	}
-	return activity.RecordFor(app, nil, partnerID, activity.KindOnboardingCompleted, partner)
+	if err := activity.RecordFor(app, nil, partnerID, activity.KindOnboardingCompleted, partner); err != nil {
+		return err
+	}
+	// The channel manager and the partner's admins hear of it.
+	var admins []string
+	if err := app.DB().Select("id").From("users").Where(dbx.HashExp{"partner": partnerID, "role": "partner_admin"}).
+		Column(&admins); err != nil {
+		return err
+	}
+	return notify.Send(app, notify.KindOnboardingCompleted, "/onboarding/"+partner.GetString("slug"), "",
+		[]any{partner.GetString("name")}, append(admins, partner.GetString("manager"))...)
 }
 
 // Left marks the checklist of a partner that staff moved out of onboarding
