@@ -261,4 +261,3 @@ func pngFile(t *testing.T) string {
 	}
 	return p
 }
-
