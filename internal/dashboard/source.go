@@ -235,13 +235,19 @@ func (s *Source) read(out Sums, r rollupRead, metrics []string, g Group) error {
 	q := s.app.DB().Select(key+" AS g", "k.metric AS m", sum).
 		From(r.table + " k").
 		Where(dbx.In("k.metric", ms...))
-	if g == ByPartner && r.table == "kpi_monthly" && !rowwise {
+	// A subset of the partners (a filter, a manager's scope, one partner)
+	// is read partner by partner: its rows rather than the programme's.
+	subset := !s.none && (s.filtered() || s.scope != nil || s.filter.Partner != "") && g != ByPartner
+	if (g == ByPartner && r.table == "kpi_monthly" && !rowwise) || subset {
 		// Partner by partner (a CROSS JOIN keeps partners the outer loop)
 		// through the (partner, metric, month, value) index: rows come
 		// grouped already, with no sort of the whole programme's rows into
 		// a temporary b-tree. (Reads of one or two months go row by row
 		// instead, see fewRows: two seeks per partner and metric cost more.)
-		join, key = true, "dp.id"
+		join = true
+		if g == ByPartner {
+			key = "dp.id"
+		}
 		q = s.app.DB().Select(key+" AS g", "k.metric AS m", sum).
 			From("partners dp").
 			Join("CROSS JOIN", r.table+" k", dbx.NewExp("k.partner = dp.id")).
