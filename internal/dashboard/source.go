@@ -308,13 +308,13 @@ func (s *Source) months(out Sums, metrics []string, lo, hi string, g Group) erro
 	}
 	before := ""
 	if lo != "" {
-		before = addMonths(lo, -1)
+		before = kpi.AddMonths(lo, -1)
 	}
 	if err := s.queryRunning(out, metrics, before, min(hi, sealed), g); err != nil {
 		return err
 	}
 	if hi > sealed {
-		return s.query(out, "kpi_monthly", metrics, addMonths(sealed, 1), hi, g)
+		return s.query(out, "kpi_monthly", metrics, kpi.AddMonths(sealed, 1), hi, g)
 	}
 	return nil
 }
@@ -355,15 +355,6 @@ func (s *Source) totals(out Sums, metrics []string, lo, hi string, g Group) erro
 		out.add(r.G, r.M, r.V)
 	}
 	return nil
-}
-
-// addMonths moves a "YYYY-MM" month by n months.
-func addMonths(month string, n int) string {
-	t, err := time.Parse("2006-01", month)
-	if err != nil {
-		return month
-	}
-	return t.AddDate(0, n, 0).Format("2006-01")
 }
 
 // Sum adds up metrics over the days [from, to] (from zero: since the

@@ -105,11 +105,15 @@ func nextDay(day string) string {
 	return t.AddDate(0, 0, 1).Format(time.DateOnly)
 }
 
-// nextMonth returns the month after month (both "YYYY-MM").
-func nextMonth(month string) string {
+// AddMonths moves a rollup month ("YYYY-MM") by n months; a malformed month
+// is returned unchanged.
+func AddMonths(month string, n int) string {
 	t, err := time.Parse("2006-01", month)
 	if err != nil {
 		return month
 	}
-	return t.AddDate(0, 1, 0).Format("2006-01")
+	return t.AddDate(0, n, 0).Format("2006-01")
 }
+
+// nextMonth returns the month after month.
+func nextMonth(month string) string { return AddMonths(month, 1) }
