@@ -86,6 +86,17 @@ func LogoURL(app core.App, b branding.Branding) string {
 	return BaseURL(app) + b.LogoURL
 }
 
+// Sender is the From address of the portal's e-mails: the mail settings'
+// sender, named after the portal when the settings give no name.
+func Sender(app core.App, b branding.Branding) mail.Address {
+	meta := app.Settings().Meta
+	from := mail.Address{Name: meta.SenderName, Address: meta.SenderAddress}
+	if from.Name == "" {
+		from.Name = b.Name
+	}
+	return from
+}
+
 // Compose builds the e-mail with the portal's branding.
 func Compose(app core.App, m Message) (*mailer.Message, error) {
 	b := branding.Load(app)
@@ -108,13 +119,8 @@ func Compose(app core.App, m Message) (*mailer.Message, error) {
 	if err := textLayout.Execute(&text, d); err != nil {
 		return nil, err
 	}
-	meta := app.Settings().Meta
-	from := mail.Address{Name: meta.SenderName, Address: meta.SenderAddress}
-	if from.Name == "" {
-		from.Name = b.Name
-	}
 	return &mailer.Message{
-		From:    from,
+		From:    Sender(app, b),
 		To:      []mail.Address{{Name: m.ToName, Address: m.To}},
 		Subject: m.Subject,
 		HTML:    html.String(),

@@ -188,9 +188,6 @@ var mailText = ttemplate.Must(ttemplate.New("notify").Parse(`{{.Hello}}
 {{.Portal}}
 `))
 
-// baseURL is the portal's public address (Settings → Application URL).
-func baseURL(app core.App) string { return strings.TrimRight(app.Settings().Meta.AppURL, "/") }
-
 // userLocale is the user's language, else the portal's default.
 func userLocale(user *core.Record, b branding.Branding) string {
 	if loc := i18n.Normalize(user.GetString("locale")); loc != "" {
@@ -206,7 +203,7 @@ func compose(app core.App, user *core.Record, b branding.Branding, loc, subject 
 	if err != nil {
 		return nil, err
 	}
-	base := baseURL(app)
+	base := email.BaseURL(app)
 	name := user.GetString("name")
 	if name == "" {
 		name = user.Email()
@@ -225,13 +222,8 @@ func compose(app core.App, user *core.Record, b branding.Branding, loc, subject 
 	if err := mailText.Execute(&text, d); err != nil {
 		return nil, err
 	}
-	meta := app.Settings().Meta
-	from := mail.Address{Name: meta.SenderName, Address: meta.SenderAddress}
-	if from.Name == "" {
-		from.Name = b.Name
-	}
 	return &mailer.Message{
-		From:    from,
+		From:    email.Sender(app, b),
 		To:      []mail.Address{{Name: user.GetString("name"), Address: user.Email()}},
 		Subject: subject,
 		HTML:    html.String(),
@@ -279,7 +271,7 @@ func EmailNow(app core.App, n *core.Record) (bool, error) {
 	}
 	b := branding.Load(app)
 	loc := userLocale(user, b)
-	base := baseURL(app)
+	base := email.BaseURL(app)
 	link := base + safeLink(n.GetString("link"))
 	title := n.GetString("title")
 	msg, err := compose(app, user, b, loc, title, mailData{
@@ -378,7 +370,7 @@ func SendDigests(app core.App, now time.Time) (int, error) {
 		return 0, err
 	}
 	b := branding.Load(app)
-	base := baseURL(app)
+	base := email.BaseURL(app)
 	sent := 0
 	var errs []error
 	// The rows of digestBatch users at a time, in one query each: a query
