@@ -63,47 +63,17 @@ func newAnnouncement(e *core.RequestEvent) (*core.Record, error) {
 
 // announcementFormPage builds the editor for rec (new or existing).
 func (u *portal) announcementFormPage(e *core.RequestEvent, rec *core.Record) (*Page, error) {
-	info := access.Info(getCtx(e).User, http.MethodGet, nil)
 	d := &announcementEditData{Ann: announcementView(rec), New: rec.IsNew(), Regions: roles.Regions,
-		Audiences: documents.Audiences, Statuses: announcementStatuses, audienceForm: audienceForm{Checked: map[string]bool{}},
+		Audiences: documents.Audiences, Statuses: announcementStatuses, audienceForm: audienceForm{},
 		Cancel: "/announcements", NowUTC: now(), MaxBody: hooks.MaxAnnouncementBody}
 	if !d.New {
 		d.Cancel = "/announcements/" + rec.Id
 		d.Preview.HTML = template.HTML(rec.GetString("body_html"))
 	}
-	tiers, err := access.ListVisible(e.App, info, "tiers", access.ListOptions{Sort: []string{"-rank", "name"}, PerPage: 100})
-	if err != nil {
+	// The choices the viewer may see; named partners they may not see
+	// (another manager's) are kept as they are.
+	if err := audienceChoices(e, rec, &d.audienceForm); err != nil {
 		return nil, err
-	}
-	for _, t := range tiers.Items {
-		d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
-	}
-	// The partner choices: those the viewer may see, plus any already chosen.
-	seen := map[string]bool{}
-	for page := 1; page <= maxPartnerOptionPages; page++ {
-		partners, err := access.ListVisible(e.App, info, "partners", access.ListOptions{Sort: []string{"name"}, Page: page, PerPage: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range partners.Items {
-			seen[p.Id] = true
-			d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
-		}
-		if !partners.HasMore {
-			break
-		}
-	}
-	// Named partners the viewer may not see (another manager's) are kept as
-	// they are: the form cannot show them, and saving must not drop them.
-	for _, id := range rec.GetStringSlice("audience_partners") {
-		if !seen[id] {
-			d.Hidden = append(d.Hidden, id)
-		}
-	}
-	for _, f := range []string{"audience_tiers", "audience_regions", "audience_partners"} {
-		for _, v := range rec.GetStringSlice(f) {
-			d.Checked[v] = true
-		}
 	}
 	flag := func(f string) string {
 		if rec.GetBool(f) {

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/mails"
 
 	"github.com/ponte-portal/ponte/internal/access"
+	"github.com/ponte-portal/ponte/internal/session"
 )
 
 // mfaCookie holds the id of the pending one-time code between the password
@@ -103,7 +104,7 @@ func (u *portal) loginSecondFactor(e *core.RequestEvent) error {
 	}
 	p.Data = map[string]string{"To": maskEmail(user.Email())}
 	code := strings.TrimSpace(formValue(e, "code"))
-	if code == "" || len(code) > 20 || !otp.ValidatePassword(code) || user.GetBool("deactivated") {
+	if code == "" || len(code) > 20 || !otp.ValidatePassword(code) || session.Blocked(e.App, user) {
 		if failTry(otp.Id) { // too many wrong codes: this sign-in is over
 			_ = e.App.Delete(otp)
 			forgetTries(otp.Id)

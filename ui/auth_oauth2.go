@@ -213,7 +213,7 @@ func (u *portal) oauth2User(e *core.RequestEvent, provider string, who *auth.Aut
 			return nil, err
 		}
 	}
-	if user.GetBool("deactivated") {
+	if session.Blocked(e.App, user) {
 		return nil, session.ErrInvalid
 	}
 	return user, nil

@@ -87,21 +87,17 @@ func (u *portal) feedbackInbox(e *core.RequestEvent) error {
 // namesOf reads the name field of the records of ids the viewer may see
 // (one query for a page's worth).
 func namesOf(app core.App, info *core.RequestInfo, collection string, ids map[string]bool) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := make([]any, 0, len(ids))
+	list := make([]string, 0, len(ids))
 	for id := range ids {
-		args = append(args, id)
+		list = append(list, id)
 	}
-	res, err := access.ListVisible(app, info, collection, access.ListOptions{
-		Where: []dbx.Expression{dbx.In(collection+".id", args...)}, PerPage: len(args)})
+	recs, err := names(app, info, collection, list)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range res.Items {
-		out[r.Id] = r.GetString("name")
+	out := make(map[string]string, len(recs))
+	for id, r := range recs {
+		out[id] = r.GetString("name")
 	}
 	return out, nil
 }

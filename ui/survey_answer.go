@@ -178,9 +178,11 @@ func (u *portal) surveyAnswer(e *core.RequestEvent) error {
 		// Visible a moment ago but closed or retargeted since.
 		return u.surveyUnavailable(e)
 	}
-	if dup, _ := hooks.HasAnswered(e.App, rec.Id, user.Id); err != nil && dup {
-		p.FormErr = tr(loc, "validation.survey_answered")
-		return u.render(e, http.StatusConflict, "survey_answer", p)
+	if err != nil {
+		if dup, _ := hooks.HasAnswered(e.App, rec.Id, user.Id); dup {
+			p.FormErr = tr(loc, "validation.survey_answered")
+			return u.render(e, http.StatusConflict, "survey_answer", p)
+		}
 	}
 	if err := u.saveError(e, p, err); err != nil {
 		return err

@@ -82,9 +82,8 @@ func adminSurvey(e *core.RequestEvent) (*core.Record, error) {
 
 // surveyFormPage builds the editor for rec (new or existing).
 func (u *portal) surveyFormPage(e *core.RequestEvent, rec *core.Record) (*Page, error) {
-	info := access.Info(getCtx(e).User, http.MethodGet, nil)
 	d := &surveyEditData{Survey: surveyView(rec), New: rec.IsNew(), Regions: roles.Regions, Audiences: documents.Audiences,
-		Statuses: surveyEditStatuses, Kinds: surveys.Kinds, audienceForm: audienceForm{Checked: map[string]bool{}}, Cancel: "/surveys"}
+		Statuses: surveyEditStatuses, Kinds: surveys.Kinds, audienceForm: audienceForm{}, Cancel: "/surveys"}
 	if !d.New {
 		d.Cancel = "/surveys/" + rec.Id + "/results"
 		locked, err := hooks.SurveyHasAnswers(e.App, rec.Id)
@@ -93,36 +92,8 @@ func (u *portal) surveyFormPage(e *core.RequestEvent, rec *core.Record) (*Page, 
 		}
 		d.Locked = locked
 	}
-	tiers, err := access.ListVisible(e.App, info, "tiers", access.ListOptions{Sort: []string{"-rank", "name"}, PerPage: 100})
-	if err != nil {
+	if err := audienceChoices(e, rec, &d.audienceForm); err != nil {
 		return nil, err
-	}
-	for _, t := range tiers.Items {
-		d.Tiers = append(d.Tiers, Option{Value: t.Id, Label: t.GetString("name")})
-	}
-	seen := map[string]bool{}
-	for page := 1; page <= maxPartnerOptionPages; page++ {
-		partners, err := access.ListVisible(e.App, info, "partners", access.ListOptions{Sort: []string{"name"}, Page: page, PerPage: 200})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range partners.Items {
-			seen[p.Id] = true
-			d.Partners = append(d.Partners, Option{Value: p.Id, Label: p.GetString("name")})
-		}
-		if !partners.HasMore {
-			break
-		}
-	}
-	for _, id := range rec.GetStringSlice("audience_partners") {
-		if !seen[id] {
-			d.Hidden = append(d.Hidden, id)
-		}
-	}
-	for _, f := range []string{"audience_tiers", "audience_regions", "audience_partners"} {
-		for _, v := range rec.GetStringSlice(f) {
-			d.Checked[v] = true
-		}
 	}
 	local := func(f string) string {
 		if t := rec.GetDateTime(f); !t.IsZero() {
@@ -200,8 +171,13 @@ func (u *portal) readSurveyForm(e *core.RequestEvent, p *Page, d *surveyEditData
 	if !closes.IsZero() {
 		body["closes"] = closes
 	}
+	// Frozen questions (answers exist) are disabled in the form, so the
+	// browser sends none: the slots keep the stored ones.
 	var qs []surveys.Question
 	for i := range d.Slots {
+		if d.Locked {
+			break
+		}
 		s := &d.Slots[i]
 		pre := fmt.Sprintf("q%d_", s.N)
 		s.Label, s.Kind, s.Required = formValue(e, pre+"label"), formValue(e, pre+"kind"), formValue(e, pre+"required")

@@ -193,26 +193,18 @@ func partnerNames(app core.App, info *core.RequestInfo, groups []surveys.Group) 
 	if len(groups) == 0 {
 		return nil
 	}
-	ids := make([]any, len(groups))
+	ids := make([]string, len(groups))
 	for i, g := range groups {
 		ids[i] = g.Partner
 	}
-	names := map[string]string{}
-	for page := 1; ; page++ {
-		res, err := access.ListVisible(app, info, "partners", access.ListOptions{
-			Where: []dbx.Expression{dbx.In("partners.id", ids...)}, Page: page, PerPage: 200})
-		if err != nil {
-			return err
-		}
-		for _, r := range res.Items {
-			names[r.Id] = r.GetString("name")
-		}
-		if !res.HasMore {
-			break
-		}
+	recs, err := names(app, info, "partners", ids)
+	if err != nil {
+		return err
 	}
 	for i := range groups {
-		groups[i].Name = names[groups[i].Partner]
+		if r := recs[groups[i].Partner]; r != nil {
+			groups[i].Name = r.GetString("name")
+		}
 	}
 	slices.SortFunc(groups, func(x, y surveys.Group) int {
 		return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.Partner, y.Partner))
