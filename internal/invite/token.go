@@ -1,28 +1,17 @@
 package invite
 
-import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-)
+import "github.com/ponte-portal/ponte/internal/session"
 
-// NewToken returns a fresh 256-bit token (URL-safe base64) and its hash.
+// NewToken returns a fresh 256-bit token (URL-safe base64, as the portal's
+// session tokens) and its hash.
 func NewToken() (token, hash string, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", "", err
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
+	token = session.RandomToken()
 	return token, HashToken(token), nil
 }
 
-// HashToken is the stored form of a token: hex SHA-256. Looking an
+// HashToken is the stored form of a token (session.HashToken): looking an
 // invitation up by hash means no comparison ever runs on the secret itself.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func HashToken(token string) string { return session.HashToken(token) }
 
 // wellFormed reports whether s can be a token at all (43 URL-safe base64
 // characters), so forged junk is refused without a query.

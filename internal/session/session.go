@@ -45,11 +45,16 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// RandomToken returns a fresh unguessable token (for CSRF cookies of guests).
+// RandomToken returns a fresh unguessable 256-bit token (URL-safe base64):
+// guests' CSRF cookies, invitation links.
 func RandomToken() string { return randomToken() }
 
-func sum(s string) string {
-	h := sha256.Sum256([]byte(s))
+func sum(s string) string { return HashToken(s) }
+
+// HashToken is the stored form of a secret token: hex SHA-256, so a lookup
+// by hash never compares the secret itself (sessions, invitation links).
+func HashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
 }
 
