@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -44,12 +43,9 @@ func (u *portal) tierHistory(e *core.RequestEvent) error {
 	} else if err != nil {
 		return err
 	}
-	page := 1
-	if v := e.Request.URL.Query().Get("page"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 && n <= 10000 {
-			page = n
-		}
-	}
+	// A bad page number shows the first page (the history has no form to
+	// show the error beside).
+	_, page := listQuery(u.locale(e), e.Request.URL.Query(), map[string]string{})
 	res, err := access.ListVisible(e.App, info, "tier_changes", access.ListOptions{
 		Where: []dbx.Expression{dbx.HashExp{"tier_changes.partner": p.Id}}, Sort: []string{"-created"},
 		Page: page, PerPage: tierChangesPerPage})

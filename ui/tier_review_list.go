@@ -78,15 +78,7 @@ func (u *portal) tierReviewPage(e *core.RequestEvent) (*Page, error) {
 	q := e.Request.URL.Query()
 	errs := map[string]string{}
 	show, st := q.Get("show"), q.Get("status")
-	page := 1
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			errs["page"] = tr(loc, "validation.invalid")
-		} else {
-			page = n
-		}
-	}
+	_, page := listQuery(loc, q, errs)
 	var where []dbx.Expression
 	switch {
 	case show == "":

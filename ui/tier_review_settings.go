@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -31,14 +30,11 @@ func (u *portal) tierReviewSettings(e *core.RequestEvent) error {
 		p.Errors["tier_grace_cycles"] = tr(loc, "validation.whole_number", 12)
 		return u.render(e, http.StatusBadRequest, "tiering_reviews", p)
 	}
-	recs, err := e.App.FindRecordsByFilter("settings", "", "", 1, 0)
+	rec, err := u.settingsRecord(e)
 	if err != nil {
 		return err
 	}
-	if len(recs) == 0 {
-		return errors.New("tiering: no settings record")
-	}
-	_, err = updateWithEvent(e, recs[0], map[string]any{"tier_grace_cycles": n, "tier_auto_apply": auto}, activity.KindSettingsUpdated)
+	_, err = updateWithEvent(e, rec, map[string]any{"tier_grace_cycles": n, "tier_auto_apply": auto}, activity.KindSettingsUpdated)
 	if err != nil {
 		p, perr := u.tierReviewPage(e)
 		if perr != nil {

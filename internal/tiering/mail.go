@@ -4,6 +4,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/ponte-portal/ponte/internal/branding"
 	"github.com/ponte-portal/ponte/internal/email"
 	"github.com/ponte-portal/ponte/internal/i18n"
 )
@@ -34,9 +35,10 @@ func MailPromotion(app core.App, change *core.Record) (int, error) {
 	}
 	sent := 0
 	for _, u := range admins {
-		loc := u.GetString("locale")
+		// The user's language, else the portal's default (set by admins).
+		loc := i18n.Normalize(u.GetString("locale"))
 		if loc == "" {
-			loc = i18n.PTBR
+			loc = branding.Load(app).DefaultLocale
 		}
 		err := email.Send(app, email.Message{
 			To: u.Email(), ToName: u.GetString("name"), Locale: loc,
