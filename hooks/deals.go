@@ -14,6 +14,7 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/activity"
 	"github.com/ponte-portal/ponte/internal/deals"
+	"github.com/ponte-portal/ponte/internal/i18n"
 	"github.com/ponte-portal/ponte/internal/notify"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
@@ -136,7 +137,7 @@ func normaliseDeal(r, old *core.Record, at time.Time) error {
 	if a := r.GetFloat("amount"); a <= 0 || a > MaxDealAmount || math.IsNaN(a) {
 		add("amount", "deal_amount", "The amount must be more than zero and at most 100,000,000,000.")
 	}
-	if c := r.GetString("customer_country"); c != "" && !deals.ValidCountry(c) {
+	if c := r.GetString("customer_country"); c != "" && !i18n.IsCountry(c) {
 		add("customer_country", "deal_country", "Choose a country.")
 	}
 	if d := r.GetString("customer_domain"); d != "" {

@@ -28,7 +28,7 @@ var applyFields = []string{"company", "country", "website", "contact_name", "con
 
 // applyData is the public form's data.
 type applyData struct {
-	Countries  []applications.Country
+	Countries  []i18n.Country
 	Token      string
 	MaxMessage int
 }
@@ -37,7 +37,7 @@ func (u *portal) applyPage(e *core.RequestEvent) *Page {
 	loc := u.locale(e)
 	return &Page{
 		Title:  tr(loc, "applications.apply.title"),
-		Data:   &applyData{Countries: applications.Countries(loc), Token: applications.For(e.App).Token(), MaxMessage: applications.MaxMessage},
+		Data:   &applyData{Countries: i18n.Countries(loc), Token: applications.For(e.App).Token(), MaxMessage: applications.MaxMessage},
 		Errors: map[string]string{}, Values: map[string]string{},
 	}
 }

@@ -70,7 +70,7 @@ func (u *portal) readApproveForm(e *core.RequestEvent, p *Page, d *applicationSh
 	if !slugPattern.MatchString(v["slug"]) || len(v["slug"]) > 80 || reservedSlugs[v["slug"]] {
 		p.Errors["slug"] = tr(loc, "validation.invalid_slug")
 	}
-	if !applications.IsCountry(v["country"]) {
+	if !i18n.IsCountry(v["country"]) {
 		p.Errors["country"] = tr(loc, "applications.error.country")
 	}
 	if v["region"] == "" {

@@ -7,13 +7,14 @@ import (
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/applications"
+	"github.com/ponte-portal/ponte/internal/i18n"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
 // applicationShowData is the review page's data.
 type applicationShowData struct {
 	App       *ApplicationView
-	Countries []applications.Country
+	Countries []i18n.Country
 	Regions   []string
 	Tiers     []Option
 	Managers  []Option
@@ -34,7 +35,7 @@ func (u *portal) applicationPage(e *core.RequestEvent, rec *core.Record) (*Page,
 	loc := u.locale(e)
 	info := access.Info(getCtx(e).User, http.MethodGet, nil)
 	v := applicationView(rec)
-	d := &applicationShowData{App: v, Countries: applications.Countries(loc), Regions: roles.Regions, MaxReason: applications.MaxReason}
+	d := &applicationShowData{App: v, Countries: i18n.Countries(loc), Regions: roles.Regions, MaxReason: applications.MaxReason}
 	if id := rec.GetString("decided_by"); id != "" {
 		if by, err := access.FindVisible(e.App, info, "users", id); err == nil {
 			v.DecidedBy = by.GetString("name")

@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/ponte-portal/ponte/internal/access"
-	"github.com/ponte-portal/ponte/internal/applications"
+	"github.com/ponte-portal/ponte/internal/i18n"
 	"github.com/ponte-portal/ponte/internal/roles"
 )
 
@@ -66,5 +66,5 @@ func (p *Page) AnyCountry(code string) string {
 	if name := p.Country(code); name != code {
 		return name
 	}
-	return applications.CountryName(p.Locale, code)
+	return i18n.CountryName(p.Locale, code)
 }

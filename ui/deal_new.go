@@ -3,14 +3,10 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/ponte-portal/ponte/internal/access"
 	"github.com/ponte-portal/ponte/internal/activity"
@@ -29,24 +25,11 @@ var dealNewFields = []string{"customer_name", "customer_domain", "customer_count
 
 // dealCountries names every ISO country in the locale, sorted by name.
 func dealCountries(loc string) []Option {
-	tag := language.English
-	if loc == i18n.PTBR {
-		tag = language.BrazilianPortuguese
+	cs := i18n.Countries(loc)
+	out := make([]Option, len(cs))
+	for i, c := range cs {
+		out[i] = Option{Value: c.Code, Label: c.Name}
 	}
-	names := display.Regions(tag)
-	out := make([]Option, 0, 250)
-	for _, code := range deals.Countries() {
-		r, err := language.ParseRegion(code)
-		name := code
-		if err == nil {
-			if n := names.Name(r); n != "" {
-				name = n
-			}
-		}
-		out = append(out, Option{Value: code, Label: name})
-	}
-	col := collate.New(tag, collate.IgnoreCase, collate.IgnoreDiacritics)
-	sort.SliceStable(out, func(i, j int) bool { return col.CompareString(out[i].Label, out[j].Label) < 0 })
 	return out
 }
 

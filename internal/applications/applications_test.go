@@ -137,20 +137,3 @@ func TestCompanyKey(t *testing.T) {
 		t.Error("a name that is only a suffix keeps it")
 	}
 }
-
-func TestCountries(t *testing.T) {
-	if !applications.IsCountry("BR") || !applications.IsCountry("MX") || applications.IsCountry("XK") || applications.IsCountry("br") {
-		t.Fatal("IsCountry disagrees with ISO 3166-1")
-	}
-	pt := applications.Countries("pt-BR")
-	if len(pt) != 249 {
-		t.Fatalf("%d countries, want 249", len(pt))
-	}
-	if applications.CountryName("pt-BR", "DE") != "Alemanha" || applications.CountryName("en", "DE") != "Germany" {
-		t.Fatalf("names %q %q", applications.CountryName("pt-BR", "DE"), applications.CountryName("en", "DE"))
-	}
-	// Sorted the Portuguese way: "África do Sul" among the A's, not after Z.
-	if pt[0].Code != "AF" && pt[0].Code != "ZA" {
-		t.Fatalf("first country %v", pt[0])
-	}
-}

@@ -66,7 +66,7 @@ func NotifyAdmins(app core.App, rec *core.Record) (int, error) {
 			To: a.GetString("email"), ToName: a.GetString("name"), Locale: loc,
 			Subject: i18n.T(loc, "applications.mail.new.subject", rec.GetString("company")),
 			Intro: i18n.T(loc, "applications.mail.new.intro", rec.GetString("company"),
-				CountryName(loc, country)),
+				i18n.CountryName(loc, country)),
 			Button: i18n.T(loc, "applications.mail.new.button"), Link: link,
 		})
 		if err != nil {

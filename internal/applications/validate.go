@@ -1,6 +1,7 @@
 package applications
 
 import (
+	"github.com/ponte-portal/ponte/internal/i18n"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -84,7 +85,7 @@ func Validate(in Input) map[string]FieldError {
 	switch {
 	case in.Country == "":
 		errs["country"] = FieldError{Key: "validation.required"}
-	case !IsCountry(in.Country):
+	case !i18n.IsCountry(in.Country):
 		errs["country"] = FieldError{Key: "applications.error.country"}
 	}
 	switch {

@@ -70,17 +70,3 @@ func TestDomainKey(t *testing.T) {
 		t.Errorf("international name: %q %v", h, ok)
 	}
 }
-
-// TestValidCountry: ISO 3166-1 alpha-2 codes only.
-func TestValidCountry(t *testing.T) {
-	for _, c := range []string{"BR", "MX", "US", "PT", "ZW", "AD"} {
-		if !ValidCountry(c) {
-			t.Errorf("%s refused", c)
-		}
-	}
-	for _, c := range []string{"", "XX", "br", "BRA", "B", "UK", "ZZ", " B"} {
-		if ValidCountry(c) {
-			t.Errorf("%q accepted", c)
-		}
-	}
-}
