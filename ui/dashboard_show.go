@@ -57,10 +57,14 @@ func (u *portal) dashboardBuild(e *core.RequestEvent) (*dashboardData, *Page, er
 		if err != nil {
 			return nil, nil, err
 		}
-		pd, err := dashboard.PartnerDashboard(e.App, src, per, now())
+		pd, err := dashboard.PartnerDashboard(e.App, src, per)
 		if errors.Is(err, access.ErrNotFound) {
 			return nil, nil, e.NotFoundError("", err)
 		} else if err != nil {
+			return nil, nil, err
+		}
+		// The way to the next tier, as the tier evaluation judges it.
+		if d.Standing, err = u.tierStandingOf(e, info); err != nil {
 			return nil, nil, err
 		}
 		return d, p, u.partnerDashboardView(fm, d, pd, q)
@@ -211,40 +215,20 @@ func (u *portal) partnerDashboardView(f dashFormat, d *dashboardData, pd *dashbo
 	kpis := f.tilesTable(pd.Tiles, false)
 	kpis.CSV = exportURL("kpis", q)
 
-	pr := pd.Progress
-	pv := &progressView{Revenue: f.money(pr.Revenue12m), Certified: f.count(pr.Certified), Deals: f.count(pr.Deals12m)}
 	pt := &dashTable{Name: "progress", Caption: i18n.T(loc, "dashboards.table.progress"), CSV: exportURL("progress", q),
 		Head: []string{i18n.T(loc, "dashboards.col.requirement"), i18n.T(loc, "dashboards.col.current"),
 			i18n.T(loc, "dashboards.col.required"), i18n.T(loc, "dashboards.col.missing")}}
-	if pr.Next == nil {
-		pv.Top = true
-		pt.Rows = []dashRow{
-			{Cells: []string{i18n.T(loc, "dashboards.progress.revenue"), pv.Revenue, "—", "—"}, Raw: []string{"revenue_12m", rawRound(pr.Revenue12m), "", ""}},
-			{Cells: []string{i18n.T(loc, "dashboards.progress.certified"), pv.Certified, "—", "—"}, Raw: []string{"certified_people", raw(pr.Certified), "", ""}},
-			{Cells: []string{i18n.T(loc, "dashboards.progress.deals"), pv.Deals, "—", "—"}, Raw: []string{"deals_won_12m", raw(pr.Deals12m), "", ""}},
-		}
-	} else {
-		pv.Next = pr.Next.Name
-		pv.NeedRevenue, pv.MissingRevenue = f.money(pr.Next.MinRevenue), f.money(pr.MissingRevenue)
-		pv.NeedCertified, pv.MissingCertif = f.count(pr.Next.MinCertified), f.count(pr.MissingCertified)
-		pv.RevenuePct, pv.CertifiedPct = int(pr.RevenueShare*100), int(pr.CertifiedShare*100)
-		pv.RevenueMet, pv.CertifiedMet = pr.MissingRevenue == 0, pr.MissingCertified == 0
-		pv.DealsMet = pr.MissingDeals == 0
-		pv.Done = pv.RevenueMet && pv.CertifiedMet && pv.DealsMet
-		pt.Rows = []dashRow{
-			{Cells: []string{i18n.T(loc, "dashboards.progress.revenue"), pv.Revenue, pv.NeedRevenue, pv.MissingRevenue},
-				Raw: []string{"revenue_12m", rawRound(pr.Revenue12m), rawRound(pr.Next.MinRevenue), rawRound(pr.MissingRevenue)}},
-			{Cells: []string{i18n.T(loc, "dashboards.progress.certified"), pv.Certified, pv.NeedCertified, pv.MissingCertif},
-				Raw: []string{"certified_people", raw(pr.Certified), raw(pr.Next.MinCertified), raw(pr.MissingCertified)}},
-		}
-		if pr.Next.MinDeals > 0 {
-			pv.NeedDeals, pv.MissingDeals = f.count(pr.Next.MinDeals), f.count(pr.MissingDeals)
-			pv.DealsPct = int(pr.DealsShare * 100)
-			pt.Rows = append(pt.Rows, dashRow{Cells: []string{i18n.T(loc, "dashboards.progress.deals"), pv.Deals, pv.NeedDeals, pv.MissingDeals},
-				Raw: []string{"deals_won_12m", raw(pr.Deals12m), raw(pr.Next.MinDeals), raw(pr.MissingDeals)}})
+	if st := d.Standing; st != nil {
+		for _, it := range st.Toward {
+			cells := []string{i18n.T(loc, "tiering.rule."+it.Rule), f.count(it.Value), f.count(it.Threshold), f.count(it.Missing)}
+			raws := []string{it.Rule, raw(it.Value), raw(it.Threshold), raw(it.Missing)}
+			if it.Money {
+				cells[1], cells[2], cells[3] = f.money(it.Value), f.money(it.Threshold), f.money(it.Missing)
+				raws[1], raws[2], raws[3] = rawRound(it.Value), rawRound(it.Threshold), rawRound(it.Missing)
+			}
+			pt.Rows = append(pt.Rows, dashRow{Cells: cells, Raw: raws})
 		}
 	}
-	d.Progress = pv
 	d.Tables = append(d.Tables, pt, kpis)
 	return nil
 }

@@ -36,7 +36,7 @@ type dashboardData struct {
 	Charts                   []chartBlock
 	Tables                   []*dashTable // tables without a chart
 	Partner                  *dashboard.PartnerInfo
-	Progress                 *progressView
+	Standing                 *tierStanding // partner dashboard: the way to the next tier
 	Engagement               *dashboard.Engagement
 	Components               []componentView
 	Peers                    int
@@ -89,18 +89,6 @@ type chartBlock struct {
 	Table    *dashTable
 	Currency string
 	Wide     bool
-}
-
-// progressView is the next-tier progress of a partner dashboard.
-type progressView struct {
-	Next                                    string
-	Top                                     bool
-	Revenue, NeedRevenue, MissingRevenue    string
-	Certified, NeedCertified, MissingCertif string
-	Deals, NeedDeals, MissingDeals          string // NeedDeals "": the next tier asks no deals
-	RevenuePct, CertifiedPct, DealsPct      int
-	RevenueMet, CertifiedMet, DealsMet      bool
-	Done                                    bool
 }
 
 // componentView is one row of the engagement formula.

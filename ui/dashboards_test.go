@@ -173,7 +173,7 @@ func TestPartnerDashboard(t *testing.T) {
 	page := fabio.get("/dashboard" + year2025)
 	expectStatus(t, page, 200, "Globex user's dashboard")
 	expectContains(t, page, "Globex user's dashboard", "Globex México", "Won revenue", "R$2,000.00", "R$4,000.00",
-		"Progress towards the next tier", "What Gold asks of you:", "R$43,000.00", "/dashboard/export/stages.csv")
+		"Progress towards the next tier", "Next tier:", "R$43,000.00 more won revenue in the last 12 months", "/dashboard/export/stages.csv")
 	expectNotContains(t, page, "Globex user's dashboard", "Acme", `name="tier"`, "Engagement leaderboard")
 	kpis := csvMap(readCSV(t, fabio, "/dashboard/export/kpis.csv"+year2025))
 	expectRow(t, "Globex kpis", kpis, "revenue", "2000", "1000", "1.0000")
@@ -184,8 +184,8 @@ func TestPartnerDashboard(t *testing.T) {
 	expectRow(t, "Globex stages", stages, "negotiation", "4000.00")
 	expectRow(t, "Globex stages", stages, "registered", "0.00")
 	progress := csvMap(readCSV(t, fabio, "/dashboard/export/progress.csv"+year2025))
-	expectRow(t, "Globex progress", progress, "revenue_12m", "7000.00", "50000.00", "43000.00")
-	expectRow(t, "Globex progress", progress, "certified_people", "0", "5", "5")
+	expectRow(t, "Globex progress", progress, "revenue", "7000.00", "50000.00", "43000.00")
+	expectRow(t, "Globex progress", progress, "certified", "0", "5", "5")
 	// Staff tables do not exist for partners.
 	expectStatus(t, fabio.get("/dashboard/export/top.csv"), 404, "staff table for a partner")
 	// Staff filters are refused, not silently ignored.
@@ -197,7 +197,7 @@ func TestPartnerDashboard(t *testing.T) {
 	page = carla.get("/dashboard" + year2025)
 	expectStatus(t, page, 200, "Acme admin's dashboard")
 	expectContains(t, page, "Acme admin's dashboard (pt-BR)", "Receita ganha", "R$\u00a04.000,00", "75,0\u00a0%",
-		"Vocês estão no nível mais alto do programa.")
+		"Você está no nível mais alto do programa.")
 	expectNotContains(t, page, "Acme admin's dashboard", "Globex")
 }
 

@@ -192,7 +192,7 @@ func TestNPSTiles(t *testing.T) {
 		t.Fatal("no nps tile")
 		return dashboard.Tile{}
 	}
-	pd, err := dashboard.PartnerDashboard(app, source(t, app, testapp.AcmeAdminEmail, dashboard.Filter{Partner: testapp.PartnerAcme}), p, day("2026-01-15"))
+	pd, err := dashboard.PartnerDashboard(app, source(t, app, testapp.AcmeAdminEmail, dashboard.Filter{Partner: testapp.PartnerAcme}), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,32 +209,5 @@ func TestNPSTiles(t *testing.T) {
 		if tl := tile(sd.Tiles); tl.Value != want || tl.NoValue {
 			t.Errorf("%s's NPS tile = %+v, want %v", who, tl, want)
 		}
-	}
-}
-
-// TestProgressCountsWonDeals checks the next-tier progress includes the won
-// deals rule the tier evaluation applies.
-func TestProgressCountsWonDeals(t *testing.T) {
-	app := testapp.New(t)
-	testapp.SeedDashboards(t, app)
-	if _, err := app.DB().NewQuery("UPDATE tiers SET min_deals_won_12m = 3 WHERE id = {:id}").
-		Bind(map[string]any{"id": testapp.TierGold}).Execute(); err != nil {
-		t.Fatal(err)
-	}
-	today := dashboard.Day(time.Now())
-	recent := today.AddDate(0, 0, -20).Format("2006-01-02")
-	testapp.InsertRollup(t, app, testapp.Rollup{Partner: testapp.PartnerGlobex, Period: recent, Metric: kpi.DealsWon, Value: 1})
-	testapp.InsertRollup(t, app, testapp.Rollup{Partner: testapp.PartnerGlobex, Period: recent[:7], Metric: kpi.DealsWon, Value: 1})
-	p := dashboard.DefaultPeriod(today)
-	d, err := dashboard.PartnerDashboard(app, source(t, app, testapp.GlobexAdminEmail, dashboard.Filter{Partner: testapp.PartnerGlobex}), p, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr := d.Progress
-	if pr.Next == nil || pr.Next.ID != testapp.TierGold {
-		t.Fatalf("Globex's next tier = %+v, want Gold", pr.Next)
-	}
-	if pr.Deals12m != 1 || pr.Next.MinDeals != 3 || pr.MissingDeals != 2 || pr.DealsShare < 0.33 || pr.DealsShare > 0.34 {
-		t.Errorf("won deals progress = %v of %v, missing %v, share %v; want 1 of 3, missing 2", pr.Deals12m, pr.Next.MinDeals, pr.MissingDeals, pr.DealsShare)
 	}
 }
