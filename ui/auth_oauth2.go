@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -20,16 +21,96 @@ import (
 	"github.com/ponte-portal/ponte/internal/session"
 )
 
-// oauth2Cookie carries the pending OAuth2 sign-in (state, PKCE verifier,
-// provider and where to go next) across the trip to the provider.
-const oauth2Cookie = "ponte_oauth2"
-
-// oauth2Pending is the content of oauth2Cookie.
+// oauth2Pending is what a trip to an OAuth2 provider carries in its cookie:
+// the state, the PKCE verifier, the provider, and where to go next (sign-in)
+// or the invitation's token (accepting an invitation).
 type oauth2Pending struct {
 	State    string `json:"s"`
 	Verifier string `json:"v"`
 	Provider string `json:"p"`
-	Next     string `json:"n"`
+	Next     string `json:"n,omitempty"`
+	Token    string `json:"t,omitempty"`
+}
+
+// oauth2Trip is one OAuth2 flow's cookie: the sign-in's under /login, an
+// invitation's under /invitations, so the two never read each other's.
+type oauth2Trip struct{ cookie, path string }
+
+// signInTrip is the sign-in's OAuth2 cookie.
+var signInTrip = oauth2Trip{cookie: "ponte_oauth2", path: "/login"}
+
+// errOAuth2Cancelled: the provider sent the user back without a code (they
+// declined, or the provider failed).
+var errOAuth2Cancelled = errors.New("oauth2: the provider returned no code")
+
+// begin sends the browser to provider p with a fresh state and, when the
+// provider supports it, a PKCE challenge, remembering pending in the trip's
+// cookie for ten minutes.
+func (t oauth2Trip) begin(e *core.RequestEvent, p auth.Provider, pending oauth2Pending) error {
+	pending.State = security.RandomString(32)
+	var opts []oauth2.AuthCodeOption
+	if p.PKCE() {
+		pending.Verifier = security.RandomString(64)
+		sum := sha256.Sum256([]byte(pending.Verifier))
+		opts = append(opts,
+			oauth2.SetAuthURLParam("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:])),
+			oauth2.SetAuthURLParam("code_challenge_method", "S256"))
+	}
+	raw, _ := json.Marshal(pending)
+	e.SetCookie(&http.Cookie{Name: t.cookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: t.path,
+		HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: 600})
+	return e.Redirect(http.StatusSeeOther, p.BuildAuthURL(pending.State, opts...))
+}
+
+// clear forgets the trip's cookie.
+func (t oauth2Trip) clear(e *core.RequestEvent) {
+	e.SetCookie(&http.Cookie{Name: t.cookie, Value: "", Path: t.path, HttpOnly: true, Secure: isHTTPS(e),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// pending reads the trip's cookie on the callback of provider name and
+// checks the returned state against it (in constant time).
+func (t oauth2Trip) pending(e *core.RequestEvent, name string) (oauth2Pending, error) {
+	var pending oauth2Pending
+	ck, err := e.Request.Cookie(t.cookie)
+	if err != nil {
+		return pending, err
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil || json.Unmarshal(raw, &pending) != nil {
+		return pending, errors.New("oauth2: bad pending cookie")
+	}
+	if pending.Provider != name || pending.State == "" ||
+		subtle.ConstantTimeCompare([]byte(e.Request.URL.Query().Get("state")), []byte(pending.State)) != 1 {
+		return pending, errors.New("oauth2: state mismatch")
+	}
+	return pending, nil
+}
+
+// exchange trades the callback's code for the provider's account (within 15
+// seconds, with the PKCE verifier when there is one). errOAuth2Cancelled
+// when the provider sent no code.
+func (t oauth2Trip) exchange(e *core.RequestEvent, p auth.Provider, pending oauth2Pending) (*auth.AuthUser, error) {
+	q := e.Request.URL.Query()
+	if q.Get("error") != "" || q.Get("code") == "" {
+		return nil, fmt.Errorf("%w: %s", errOAuth2Cancelled, q.Get("error"))
+	}
+	ctx, cancel := context.WithTimeout(e.Request.Context(), 15*time.Second)
+	defer cancel()
+	p.SetContext(ctx)
+	var opts []oauth2.AuthCodeOption
+	if pending.Verifier != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", pending.Verifier))
+	}
+	token, err := p.FetchToken(q.Get("code"), opts...)
+	if err != nil {
+		return nil, err
+	}
+	who, err := p.FetchAuthUser(token)
+	if err == nil && who.Id == "" {
+		err = errors.New("oauth2: the provider named no account")
+	}
+	return who, err
 }
 
 // ProviderLink is one "Sign in with …" button on the sign-in page.
@@ -98,20 +179,7 @@ func (u *portal) oauth2Start(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	pending := oauth2Pending{State: security.RandomString(32), Provider: name,
-		Next: safeNext(e.Request.URL.Query().Get("next"))}
-	var opts []oauth2.AuthCodeOption
-	if p.PKCE() {
-		pending.Verifier = security.RandomString(64)
-		sum := sha256.Sum256([]byte(pending.Verifier))
-		opts = append(opts,
-			oauth2.SetAuthURLParam("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:])),
-			oauth2.SetAuthURLParam("code_challenge_method", "S256"))
-	}
-	raw, _ := json.Marshal(pending)
-	e.SetCookie(&http.Cookie{Name: oauth2Cookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/login",
-		HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: 600})
-	return e.Redirect(http.StatusSeeOther, p.BuildAuthURL(pending.State, opts...))
+	return signInTrip.begin(e, p, oauth2Pending{Provider: name, Next: safeNext(e.Request.URL.Query().Get("next"))})
 }
 
 // oauth2Callback finishes an OAuth2 sign-in for an existing portal user: the
@@ -125,46 +193,24 @@ func (u *portal) oauth2Callback(e *core.RequestEvent) error {
 		if err != nil {
 			e.App.Logger().Info("oauth2 sign-in refused", "provider", name, "error", err)
 		}
-		u.clearOAuth2Cookie(e)
+		signInTrip.clear(e)
 		p := &Page{Title: tr(loc, "login.title"), FormErr: tr(loc, key), Values: map[string]string{"next": "/"}}
 		p.Data = loginData(e.App)
 		return u.render(e, status, "login", p)
 	}
 
-	var pending oauth2Pending
-	ck, err := e.Request.Cookie(oauth2Cookie)
+	pending, err := signInTrip.pending(e, name)
 	if err != nil {
 		return fail(http.StatusBadRequest, "login.oauth2_failed", err)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
-	if err != nil || json.Unmarshal(raw, &pending) != nil {
-		return fail(http.StatusBadRequest, "login.oauth2_failed", errors.New("bad pending cookie"))
-	}
-	q := e.Request.URL.Query()
-	if pending.Provider != name || pending.State == "" ||
-		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(pending.State)) != 1 {
-		return fail(http.StatusBadRequest, "login.oauth2_failed", errors.New("state mismatch"))
-	}
-	if q.Get("error") != "" || q.Get("code") == "" {
-		return fail(http.StatusBadRequest, "login.oauth2_cancelled", errors.New("provider error: "+q.Get("error")))
 	}
 	p, err := oauth2Provider(e, name)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(e.Request.Context(), 15*time.Second)
-	defer cancel()
-	p.SetContext(ctx)
-	var opts []oauth2.AuthCodeOption
-	if pending.Verifier != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", pending.Verifier))
-	}
-	token, err := p.FetchToken(q.Get("code"), opts...)
-	if err != nil {
-		return fail(http.StatusBadGateway, "login.oauth2_failed", err)
-	}
-	who, err := p.FetchAuthUser(token)
-	if err != nil || who.Id == "" {
+	who, err := signInTrip.exchange(e, p, pending)
+	if errors.Is(err, errOAuth2Cancelled) {
+		return fail(http.StatusBadRequest, "login.oauth2_cancelled", err)
+	} else if err != nil {
 		return fail(http.StatusBadGateway, "login.oauth2_failed", err)
 	}
 
@@ -172,7 +218,7 @@ func (u *portal) oauth2Callback(e *core.RequestEvent) error {
 	if err != nil {
 		return fail(http.StatusBadRequest, "login.oauth2_no_account", err)
 	}
-	u.clearOAuth2Cookie(e)
+	signInTrip.clear(e)
 	if needs, err := needsSecondFactor(e.App, user); err != nil {
 		return err
 	} else if needs {
@@ -217,11 +263,6 @@ func (u *portal) oauth2User(e *core.RequestEvent, provider string, who *auth.Aut
 		return nil, session.ErrInvalid
 	}
 	return user, nil
-}
-
-func (u *portal) clearOAuth2Cookie(e *core.RequestEvent) {
-	e.SetCookie(&http.Cookie{Name: oauth2Cookie, Value: "", Path: "/login", HttpOnly: true, Secure: isHTTPS(e),
-		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // loginData is the sign-in page's data with the password form showing.

@@ -1,38 +1,22 @@
 package ui
 
 import (
-	"context"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/auth"
-	"github.com/pocketbase/pocketbase/tools/security"
-	"golang.org/x/oauth2"
 
 	"github.com/ponte-portal/ponte/internal/invite"
 )
 
-// inviteOAuth2Cookie carries an invitation accepted through an OAuth2
-// provider (state, PKCE verifier, provider and the invitation's token)
-// across the trip to the provider. It is the sign-in cookie's twin, kept
-// under /invitations so the two flows never read each other's.
-const inviteOAuth2Cookie = "ponte_invite_oauth2"
-
-// inviteOAuth2Pending is the content of inviteOAuth2Cookie.
-type inviteOAuth2Pending struct {
-	State    string `json:"s"`
-	Verifier string `json:"v"`
-	Provider string `json:"p"`
-	Token    string `json:"t"`
-}
+// invitationTrip carries an invitation accepted through an OAuth2 provider
+// (with the invitation's token) across the trip to the provider: the
+// sign-in's trip under /invitations, so the two flows never read each
+// other's cookie.
+var invitationTrip = oauth2Trip{cookie: "ponte_invite_oauth2", path: "/invitations"}
 
 // inviteOAuth2Provider is the named provider with the invitation callback.
 // The operator registers <portal>/invitations/oauth2/<provider>/callback at
@@ -61,19 +45,7 @@ func (u *portal) invitationOAuth2Start(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	pending := inviteOAuth2Pending{State: security.RandomString(32), Provider: name, Token: token}
-	var opts []oauth2.AuthCodeOption
-	if p.PKCE() {
-		pending.Verifier = security.RandomString(64)
-		sum := sha256.Sum256([]byte(pending.Verifier))
-		opts = append(opts,
-			oauth2.SetAuthURLParam("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:])),
-			oauth2.SetAuthURLParam("code_challenge_method", "S256"))
-	}
-	raw, _ := json.Marshal(pending)
-	e.SetCookie(&http.Cookie{Name: inviteOAuth2Cookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/invitations",
-		HttpOnly: true, Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: 600})
-	return e.Redirect(http.StatusSeeOther, p.BuildAuthURL(pending.State, opts...))
+	return invitationTrip.begin(e, p, oauth2Pending{Provider: name, Token: token})
 }
 
 // invitationOAuth2Callback accepts the invitation with the provider's
@@ -81,25 +53,11 @@ func (u *portal) invitationOAuth2Start(e *core.RequestEvent) error {
 func (u *portal) invitationOAuth2Callback(e *core.RequestEvent) error {
 	loc := u.locale(e)
 	name := e.Request.PathValue("provider")
-	clear := func() {
-		e.SetCookie(&http.Cookie{Name: inviteOAuth2Cookie, Value: "", Path: "/invitations", HttpOnly: true,
-			Secure: isHTTPS(e), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	}
-	var pending inviteOAuth2Pending
-	ck, err := e.Request.Cookie(inviteOAuth2Cookie)
+	clear := func() { invitationTrip.clear(e) }
+	pending, err := invitationTrip.pending(e, name)
 	if err != nil {
+		clear()
 		return e.BadRequestError("", err)
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
-	if err != nil || json.Unmarshal(raw, &pending) != nil {
-		clear()
-		return e.BadRequestError("", errors.New("bad invitation oauth2 cookie"))
-	}
-	q := e.Request.URL.Query()
-	if pending.Provider != name || pending.State == "" ||
-		subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(pending.State)) != 1 {
-		clear()
-		return e.BadRequestError("", errors.New("state mismatch"))
 	}
 	inv, err := invite.Lookup(e.App, pending.Token, now())
 	if err != nil {
@@ -114,26 +72,14 @@ func (u *portal) invitationOAuth2Callback(e *core.RequestEvent) error {
 		p.FormErr = tr(loc, key)
 		return u.render(e, status, "invitation_accept", p)
 	}
-	if q.Get("error") != "" || q.Get("code") == "" {
-		return refuse(http.StatusBadRequest, "login.oauth2_cancelled", errors.New("provider error: "+q.Get("error")))
-	}
 	p, err := inviteOAuth2Provider(e, name)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(e.Request.Context(), 15*time.Second)
-	defer cancel()
-	p.SetContext(ctx)
-	var opts []oauth2.AuthCodeOption
-	if pending.Verifier != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("code_verifier", pending.Verifier))
-	}
-	tok, err := p.FetchToken(q.Get("code"), opts...)
-	if err != nil {
-		return refuse(http.StatusBadGateway, "login.oauth2_failed", err)
-	}
-	who, err := p.FetchAuthUser(tok)
-	if err != nil || who.Id == "" {
+	who, err := invitationTrip.exchange(e, p, pending)
+	if errors.Is(err, errOAuth2Cancelled) {
+		return refuse(http.StatusBadRequest, "login.oauth2_cancelled", err)
+	} else if err != nil {
 		return refuse(http.StatusBadGateway, "login.oauth2_failed", err)
 	}
 	// Providers hand out only verified addresses; it must be the invited one.
