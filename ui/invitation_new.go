@@ -103,7 +103,7 @@ func (u *portal) invitationNewSubmit(e *core.RequestEvent) error {
 	slug := formValue(e, "partner")
 	if roles.Of(c.User) == roles.PartnerAdmin && slug != "" {
 		// The form never offers another partner; a forged one is refused.
-		own, err := e.App.FindRecordById("partners", c.User.GetString("partner"))
+		own, err := access.FindVisible(e.App, access.Info(c.User, http.MethodGet, nil), "partners", c.User.GetString("partner"))
 		if err != nil || own.GetString("slug") != slug {
 			return e.ForbiddenError("", errors.New("invitations: partner admin naming another partner"))
 		}
